@@ -1,0 +1,113 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic NetGen reports. Each message says what is wrong and how to fix it; each is
+/// reported on the attribute, argument or class name at fault. Ids are listed in AnalyzerReleases.*.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "NetGen";
+
+    /// <summary>Largest number of parameters a network may have (400 MB of float32 per copy).</summary>
+    public const int MaxParameterCount = 100_000_000;
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        "NG0001",
+        "Network class must be partial",
+        "Network class '{0}' must be declared 'partial' so NetGen can add its generated members: write 'partial class {0}'");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "NG0002",
+        "Network has no [Input]",
+        "Network '{0}' has no input size: add [Input(n)] before its first [Dense], where n is the number of values in one sample");
+
+    public static readonly DiagnosticDescriptor MisplacedInput = Error(
+        "NG0003",
+        "[Input] must come first, once",
+        "[Input] of network '{0}' {1}: declare exactly one [Input(n)], before the first [Dense]");
+
+    public static readonly DiagnosticDescriptor MissingDense = Error(
+        "NG0004",
+        "Network has no [Dense] layer",
+        "Network '{0}' has no layer: add at least one [Dense(units)] after [Input]");
+
+    public static readonly DiagnosticDescriptor SizeNotPositive = Error(
+        "NG0005",
+        "Size must be positive",
+        "{0} of network '{1}' is {2}: a size must be at least 1");
+
+    public static readonly DiagnosticDescriptor TooManyParameters = Error(
+        "NG0006",
+        "Network has too many parameters",
+        "Network '{0}' would have {1} parameters with this layer; NetGen supports at most {2}: make the layers smaller");
+
+    public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmax = Error(
+        "NG0007",
+        "CrossEntropy needs Softmax on the last layer",
+        "Network '{0}' uses Loss.CrossEntropy, whose gradient is fused with softmax, but its last layer's activation is {1}: add [Softmax] after the last [Dense], or use Loss.SquaredError");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(
+        "NG0008",
+        "BinaryCrossEntropy needs Sigmoid on the last layer",
+        "Network '{0}' uses Loss.BinaryCrossEntropy, whose gradient is fused with the sigmoid, but its last layer's activation is {1}: add [Sigmoid] after the last [Dense], or use Loss.SquaredError");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+        "NG0009",
+        "Softmax is only valid on the last layer",
+        "Softmax in network '{0}' is applied to dense layer {1} of {2}: softmax turns the outputs into probabilities, so put it on the last layer only, and use ReLU, LeakyReLU, Sigmoid or Tanh inside the network");
+
+    public static readonly DiagnosticDescriptor ActivationWithoutLayer = Error(
+        "NG0010",
+        "Activation has no layer before it",
+        "[{0}] in network '{1}' has no [Dense] before it: an activation applies to the output of the dense layer declared just before it, so move it after a [Dense]");
+
+    public static readonly DiagnosticDescriptor SecondActivation = Error(
+        "NG0011",
+        "Dense layer already has an activation",
+        "[{0}] in network '{1}' follows dense layer {2}, which already has activation {3}: a dense layer takes one activation, so remove one of them or add a [Dense] between them");
+
+    public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
+        "NG0012",
+        "Layers are declared on more than one partial declaration",
+        "Network '{0}' declares layers on more than one partial declaration, so their order is ambiguous: move every [Input], [Dense] and activation attribute onto one declaration");
+
+    public static readonly DiagnosticDescriptor GenericNetwork = Error(
+        "NG0013",
+        "Network class cannot be generic",
+        "Network class '{0}' is generic or nested in a generic type: NetGen generates code for fixed sizes, so declare the network in a non-generic class");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "NG0014",
+        "Containing type must be partial",
+        "Network class '{0}' is nested in '{1}', which is not partial: declare '{1}' as partial too, or move the network out of it");
+
+    public static readonly DiagnosticDescriptor EnumValueOutOfRange = Error(
+        "NG0015",
+        "Unknown enum value",
+        "{0} has the value {1}, which is not a member of {2}: use one of {3}");
+
+    public static readonly DiagnosticDescriptor InvalidLeakyReLUAlpha = Error(
+        "NG0016",
+        "Invalid LeakyReLU slope",
+        "LeakyReLU slope alpha in network '{0}' is {1}: use a finite value of 0 or more, such as 0.01");
+
+    public static readonly DiagnosticDescriptor HyperParameterOutOfRange = Error(
+        "NG0017",
+        "Optimizer hyper-parameter out of range",
+        "{0} of network '{1}' is {2}, but it must be {3}");
+
+    public static readonly DiagnosticDescriptor RuntimeNotReferenced = Error(
+        "NG0018",
+        "NetGen.Runtime is not referenced",
+        "Network '{0}' cannot be generated because the type NetGen.INetwork was not found: add a reference to the NetGen.Runtime package or project");
+
+    public static readonly DiagnosticDescriptor StaticNetwork = Error(
+        "NG0019",
+        "Network class cannot be static",
+        "Network class '{0}' is static, but a network holds its parameters in an instance: remove 'static'");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}
