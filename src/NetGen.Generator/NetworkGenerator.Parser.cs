@@ -26,9 +26,18 @@ public sealed partial class NetworkGenerator
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type ||
-                context.TargetNode is not ClassDeclarationSyntax declaration ||
-                context.Attributes.IsEmpty)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.IsEmpty)
+            {
+                return Nothing;
+            }
+
+            if (context.TargetNode is RecordDeclarationSyntax record)
+            {
+                DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.RecordNetwork, record.Identifier.GetLocation(), type.Name);
+                return new ParseResult(null, new[] { diagnostic }.ToEquatableArray());
+            }
+
+            if (context.TargetNode is not ClassDeclarationSyntax declaration || !HasCompleteNames(declaration))
             {
                 return Nothing;
             }
@@ -67,6 +76,29 @@ public sealed partial class NetworkGenerator
                 }
 
                 if (CompareSourceOrder(theirs, mine) < 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Whether the class, the types around it and its namespaces all have names yet. While a name is
+        /// being typed the compiler reports it; generating code for a nameless type would only add errors.
+        /// </summary>
+        private static bool HasCompleteNames(ClassDeclarationSyntax declaration)
+        {
+            for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+            {
+                bool complete = node switch
+                {
+                    BaseTypeDeclarationSyntax type => SyntaxFacts.IsValidIdentifier(type.Identifier.ValueText),
+                    BaseNamespaceDeclarationSyntax ns => !ns.Name.IsMissing && !ns.Name.ContainsDiagnostics,
+                    _ => true,
+                };
+                if (!complete)
                 {
                     return false;
                 }

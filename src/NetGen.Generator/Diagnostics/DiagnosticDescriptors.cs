@@ -108,6 +108,11 @@ internal static class DiagnosticDescriptors
         "Network class cannot be static",
         "Network class '{0}' is static, but a network holds its parameters in an instance: remove 'static'");
 
+    public static readonly DiagnosticDescriptor RecordNetwork = Error(
+        "NG0020",
+        "Network cannot be a record",
+        "Network '{0}' is declared as a record, whose value equality does not suit a network's mutable parameters: declare it as 'partial class {0}'");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetGen.Generator.Tests.Infrastructure;
+
+namespace NetGen.Generator.Tests;
+
+/// <summary>
+/// The incremental pipeline's cache: an edit that does not touch a network re-emits nothing; changing
+/// one network re-emits that network only.
+/// </summary>
+public sealed class IncrementalityTests
+{
+    private const string Networks = """
+        using NetGen;
+
+        namespace App;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(8)] [Dense(6)] [ReLU] [Dense(3)] [Softmax]
+        public partial class First;
+
+        [Network]
+        [Input(4)] [Dense(2)] [Tanh] [Dense(1)]
+        public partial class Second;
+        """;
+
+    private const string Other = """
+        namespace App;
+
+        public static class Program
+        {
+            public static int Main() => 0;
+        }
+        """;
+
+    private static readonly string[] TrackedSteps =
+    [
+        NetworkGenerator.TrackingNames.Parse,
+        NetworkGenerator.TrackingNames.Models,
+        NetworkGenerator.TrackingNames.Diagnostics,
+    ];
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged()
+    {
+        (GeneratorRunResult second, _) = RunTwice(Networks, Other, Networks, Other.Replace("=> 0;", "=> 1; // edited", System.StringComparison.Ordinal));
+
+        foreach (string step in TrackedSteps.Where(second.TrackedSteps.ContainsKey))
+        {
+            AssertAll(second.TrackedSteps[step], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+
+        AssertAll(second.TrackedOutputSteps.SelectMany(s => s.Value), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.Equal(2, second.GeneratedSources.Length);
+    }
+
+    [Fact]
+    public void A_comment_in_the_network_file_leaves_the_models_unchanged()
+    {
+        (GeneratorRunResult second, _) = RunTwice(Networks, Other, "// a comment\n" + Networks, Other);
+
+        AssertAll(second.TrackedSteps[NetworkGenerator.TrackingNames.Models], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(second.TrackedOutputSteps.SelectMany(s => s.Value), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void Changing_one_layer_size_re_emits_that_network_only()
+    {
+        string edited = Networks.Replace("[Dense(6)]", "[Dense(7)]", System.StringComparison.Ordinal);
+        (GeneratorRunResult second, GeneratorRunResult first) = RunTwice(Networks, Other, edited, Other);
+
+        var reasons = second.TrackedSteps[NetworkGenerator.TrackingNames.Models]
+            .SelectMany(s => s.Outputs)
+            .Select(o => (Name: ((dynamic)o.Value).ClassName as string, o.Reason))
+            .ToDictionary(o => o.Name!, o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, reasons["First"]);
+        Assert.Contains(reasons["Second"], new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+
+        IncrementalStepRunReason[] emitted = [.. second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason)];
+        Assert.Single(emitted, IncrementalStepRunReason.Modified);
+
+        string before = first.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
+        string after = second.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
+        Assert.Contains("private const int Layer1Units = 6;", before, System.StringComparison.Ordinal);
+        Assert.Contains("private const int Layer1Units = 7;", after, System.StringComparison.Ordinal);
+    }
+
+    private static (GeneratorRunResult Second, GeneratorRunResult First) RunTwice(string a1, string b1, string a2, string b2)
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(a1, b1);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+
+        ImmutableArray<SyntaxTree> trees = [.. compilation.SyntaxTrees];
+        CSharpCompilation edited = compilation
+            .ReplaceSyntaxTree(trees[0], trees[0].WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(a2)))
+            .ReplaceSyntaxTree(trees[1], trees[1].WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(b2)));
+        driver = driver.RunGenerators(edited);
+        return (driver.GetRunResult().Results.Single(), first);
+    }
+
+    private static void AssertAll(IEnumerable<IncrementalGeneratorRunStep> steps, params IncrementalStepRunReason[] allowed)
+    {
+        var outputs = steps.SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, o => Assert.Contains(o.Reason, allowed));
+    }
+}
