@@ -92,7 +92,8 @@ public sealed partial class NetworkGenerator
                         foreach (DenseLayerModel layer in _model.Layers)
                         {
                             int n = layer.Number;
-                            _w.Line($"new global::NetGen.DenseLayerInfo({layer.ModuleIndex}, Layer{n}Inputs, Layer{n}Units, global::NetGen.Activation.{layer.Activation}, Layer{n}Weights, Layer{n}Biases),");
+                            string alpha = layer.Activation == ActivationKind.LeakyReLU ? ", " + Literals.Float(layer.Alpha) : string.Empty;
+                            _w.Line($"new global::NetGen.DenseLayerInfo({layer.ModuleIndex}, Layer{n}Inputs, Layer{n}Units, global::NetGen.Activation.{layer.Activation}, Layer{n}Weights, Layer{n}Biases{alpha}),");
                         }
                     }
 

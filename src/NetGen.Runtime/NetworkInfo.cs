@@ -73,13 +73,15 @@ public sealed class NetworkInfo
 /// <param name="Activation">The activation applied to the layer's output.</param>
 /// <param name="WeightOffset">Offset of W [units, inputs] in the parameter span.</param>
 /// <param name="BiasOffset">Offset of b [units] in the parameter span.</param>
+/// <param name="Alpha">Slope for negative inputs when <paramref name="Activation"/> is <see cref="Activation.LeakyReLU"/>.</param>
 public readonly record struct DenseLayerInfo(
     int ModuleIndex,
     int Inputs,
     int Units,
     Activation Activation,
     int WeightOffset,
-    int BiasOffset)
+    int BiasOffset,
+    float Alpha = 0.01f)
 {
     /// <summary>Number of weights, units * inputs.</summary>
     public int WeightCount => Units * Inputs;

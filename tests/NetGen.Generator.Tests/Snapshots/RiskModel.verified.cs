@@ -66,7 +66,7 @@ namespace Samples.Tabular
                 new global::NetGen.OptimizerSettings(global::NetGen.Optimizer.Adam, 0.9f, 0.9f, 0.99f, 1E-08f, 0.01f),
                 new global::NetGen.DenseLayerInfo[]
                 {
-                    new global::NetGen.DenseLayerInfo(0, Layer1Inputs, Layer1Units, global::NetGen.Activation.LeakyReLU, Layer1Weights, Layer1Biases),
+                    new global::NetGen.DenseLayerInfo(0, Layer1Inputs, Layer1Units, global::NetGen.Activation.LeakyReLU, Layer1Weights, Layer1Biases, 0.2f),
                     new global::NetGen.DenseLayerInfo(2, Layer2Inputs, Layer2Units, global::NetGen.Activation.Tanh, Layer2Weights, Layer2Biases),
                     new global::NetGen.DenseLayerInfo(4, Layer3Inputs, Layer3Units, global::NetGen.Activation.Identity, Layer3Weights, Layer3Biases),
                     new global::NetGen.DenseLayerInfo(5, Layer4Inputs, Layer4Units, global::NetGen.Activation.Sigmoid, Layer4Weights, Layer4Biases),

@@ -1,0 +1,42 @@
+using System;
+
+namespace NetGen.Tests;
+
+/// <summary>After the first call at a given batch size, no method of a generated network allocates.</summary>
+public sealed class AllocationTests
+{
+    [Theory]
+    [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
+    public void Steady_state_calls_allocate_nothing(string name)
+    {
+        NetworkCase c = NetworkCases.Get(name);
+        INetwork network = c.Create(1);
+        (float[] inputs, float[] targets) = c.Batch(8, seed: 2);
+        float[] outputs = new float[8 * network.OutputSize];
+        int n = network.InputSize, m = network.OutputSize;
+
+        void Exercise()
+        {
+            network.Forward(inputs.AsSpan(0, n), outputs.AsSpan(0, m));
+            network.Predict(inputs, outputs);
+            network.ZeroGradients();
+            network.Backward(inputs.AsSpan(0, n), targets.AsSpan(0, m));
+            network.Step(0.01f);
+            network.TrainBatch(inputs, targets, 0.01f);
+            network.TrainBatch(inputs.AsSpan(0, n), targets.AsSpan(0, m), 0.01f);
+            network.TrainBatch(inputs.AsSpan(0, 3 * n), targets.AsSpan(0, 3 * m), 0.01f);
+            network.Predict(inputs.AsSpan(0, 5 * n), outputs.AsSpan(0, 5 * m));
+        }
+
+        Exercise(); // first calls at each batch size may allocate scratch space
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Exercise();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}
