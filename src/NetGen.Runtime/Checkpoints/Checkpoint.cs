@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace NetGen.Checkpoints;
+
+/// <summary>What <see cref="Checkpoint.Load"/> found besides the parameters.</summary>
+/// <param name="Metadata">The file's <c>__metadata__</c>.</param>
+/// <param name="RestoredOptimizerState">Whether the optimizer state and step count were in the file and restored.</param>
+public sealed record CheckpointInfo(IReadOnlyDictionary<string, string> Metadata, bool RestoredOptimizerState)
+{
+    /// <summary>The epoch the trainer recorded, when it did.</summary>
+    public int? Epoch => Metadata.TryGetValue(Checkpoint.EpochKey, out string? epoch) && int.TryParse(epoch, CultureInfo.InvariantCulture, out int e) ? e : null;
+}
+
+/// <summary>
+/// Saves and loads a network's parameters as a safetensors file that PyTorch reads too.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Naming: tensors are named like the state dict of the equivalent PyTorch <c>nn.Sequential</c>, where
+/// each dense layer is an <c>nn.Linear</c> and each activation other than identity is a module of its
+/// own (whether declared as an attribute or as the Dense's second argument). So
+/// <c>[Input(784)] [Dense(128)] [ReLU] [Dense(10)] [Softmax]</c> is saved as <c>0.weight</c> [128, 784],
+/// <c>0.bias</c> [128], <c>2.weight</c> [10, 128], <c>2.bias</c> [10], and loads with
+/// <c>nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.Softmax(1)).load_state_dict(...)</c>.
+/// </para>
+/// <para>
+/// Optimizer state, when the optimizer has any, is saved under <c>optimizer.</c> with PyTorch's state
+/// names (<c>optimizer.0.weight.momentum_buffer</c>; <c>optimizer.0.weight.exp_avg</c> and
+/// <c>.exp_avg_sq</c>) and the step count in the metadata, so that training resumes exactly; PyTorch
+/// users filter these keys out before <c>load_state_dict</c>.
+/// </para>
+/// </remarks>
+public static class Checkpoint
+{
+    /// <summary>Metadata key of the network's class name.</summary>
+    public const string NetworkKey = "netgen.network";
+
+    /// <summary>Metadata key of the optimizer's step count.</summary>
+    public const string StepCountKey = "netgen.step_count";
+
+    /// <summary>Metadata key of the optimizer's kind.</summary>
+    public const string OptimizerKey = "netgen.optimizer";
+
+    /// <summary>Metadata key of the epoch a trainer saved at.</summary>
+    public const string EpochKey = "netgen.epoch";
+
+    private const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>
+    /// Saves the parameters, and the optimizer state if any, to <paramref name="path"/>: atomically, so a
+    /// failed save leaves an existing file intact.
+    /// </summary>
+    public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var tensors = new List<(string, long[], ReadOnlyMemory<float>)>();
+        float[] parameters = network.Parameters.ToArray();
+        float[] state = network.OptimizerState.ToArray();
+        foreach ((string name, long[] shape, int offset, int count) in Layout(network.Info))
+        {
+            tensors.Add((name, shape, parameters.AsMemory(offset, count)));
+        }
+
+        foreach ((string suffix, int block) in StateBlocks(network.Info))
+        {
+            foreach ((string name, long[] shape, int offset, int count) in Layout(network.Info))
+            {
+                tensors.Add((OptimizerPrefix + name + "." + suffix, shape, state.AsMemory((block * network.ParameterCount) + offset, count)));
+            }
+        }
+
+        var allMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = "pt",
+            [NetworkKey] = network.Info.Name,
+            [OptimizerKey] = network.Info.Optimizer.Kind.ToString(),
+            [StepCountKey] = network.StepCount.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach ((string key, string value) in metadata ?? new Dictionary<string, string>())
+        {
+            allMetadata[key] = value;
+        }
+
+        AtomicFile.Write(path, stream => SafeTensorsFile.Write(stream, tensors, allMetadata));
+    }
+
+    /// <summary>
+    /// Loads parameters saved by <see cref="Save"/> or by PyTorch into <paramref name="network"/>. The whole
+    /// file is checked first: on any problem nothing of the network changes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is corrupt or was saved from a different network.</exception>
+    public static CheckpointInfo Load(INetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        string fileName = Path.GetFileName(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        (Dictionary<string, SafeTensorEntry> tensors, Dictionary<string, string> metadata, long dataStart) = SafeTensorsFile.ReadHeader(stream, fileName);
+
+        NetworkInfo info = network.Info;
+        var expected = Layout(info).ToList();
+        var stateTensors = StateBlocks(info)
+            .SelectMany(block => expected.Select(e => (Name: OptimizerPrefix + e.Name + "." + block.Suffix, e.Shape)))
+            .ToList();
+        int stateFound = stateTensors.Count(t => tensors.ContainsKey(t.Name));
+        if (stateFound > 0 && stateFound < stateTensors.Count)
+        {
+            string missing = stateTensors.First(t => !tensors.ContainsKey(t.Name)).Name;
+            throw new InvalidDataException($"{fileName}: the optimizer state is incomplete: tensor '{missing}' is missing.");
+        }
+
+        bool hasState = stateFound > 0;
+
+        foreach (string name in tensors.Keys)
+        {
+            bool known = expected.Any(e => e.Name == name) || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
+            if (!known)
+            {
+                throw new InvalidDataException($"{fileName}: tensor '{name}' is not a parameter of {info.Name} ({string.Join(", ", expected.Select(e => e.Name))}); was the file saved from another network?");
+            }
+        }
+
+        foreach ((string name, long[] shape, _, _) in expected)
+        {
+            CheckTensor(tensors, name, shape, fileName, info.Name);
+        }
+
+        if (hasState)
+        {
+            foreach ((string name, long[] shape) in stateTensors)
+            {
+                CheckTensor(tensors, name, shape, fileName, info.Name);
+            }
+        }
+
+        long stepCount = 0;
+        if (hasState && (!metadata.TryGetValue(StepCountKey, out string? steps) || !long.TryParse(steps, CultureInfo.InvariantCulture, out stepCount) || stepCount < 0))
+        {
+            throw new InvalidDataException($"{fileName}: the optimizer state has no valid {StepCountKey} in the metadata.");
+        }
+
+        // Everything checked: read into staging buffers, then change the network.
+        var parameters = new float[network.ParameterCount];
+        foreach ((string name, _, int offset, int count) in expected)
+        {
+            SafeTensorsFile.ReadValues(stream, dataStart, tensors[name], parameters.AsSpan(offset, count));
+        }
+
+        float[]? state = null;
+        if (hasState)
+        {
+            state = new float[network.OptimizerState.Length];
+            foreach ((string suffix, int block) in StateBlocks(info))
+            {
+                foreach ((string name, _, int offset, int count) in expected)
+                {
+                    SafeTensorsFile.ReadValues(stream, dataStart, tensors[OptimizerPrefix + name + "." + suffix], state.AsSpan((block * network.ParameterCount) + offset, count));
+                }
+            }
+        }
+
+        parameters.CopyTo(network.Parameters);
+        if (state is not null)
+        {
+            state.CopyTo(network.OptimizerState);
+            network.StepCount = stepCount;
+        }
+
+        return new CheckpointInfo(metadata, state is not null);
+    }
+
+    /// <summary>The name of a dense layer's weight or bias tensor: its index in the equivalent nn.Sequential, then the role.</summary>
+    public static string TensorName(DenseLayerInfo layer, bool bias) =>
+        layer.ModuleIndex.ToString(CultureInfo.InvariantCulture) + (bias ? ".bias" : ".weight");
+
+    private static IEnumerable<(string Name, long[] Shape, int Offset, int Count)> Layout(NetworkInfo info)
+    {
+        foreach (DenseLayerInfo layer in info.Layers)
+        {
+            yield return (TensorName(layer, bias: false), [layer.Units, layer.Inputs], layer.WeightOffset, layer.WeightCount);
+            yield return (TensorName(layer, bias: true), [layer.Units], layer.BiasOffset, layer.Units);
+        }
+    }
+
+    /// <summary>The optimizer's state blocks and PyTorch's name for each.</summary>
+    private static IEnumerable<(string Suffix, int Block)> StateBlocks(NetworkInfo info) => info.Optimizer.Kind switch
+    {
+        Optimizer.Momentum => [("momentum_buffer", 0)],
+        Optimizer.Adam => [("exp_avg", 0), ("exp_avg_sq", 1)],
+        _ => [],
+    };
+
+    private static void CheckTensor(Dictionary<string, SafeTensorEntry> tensors, string name, long[] shape, string fileName, string network)
+    {
+        if (!tensors.TryGetValue(name, out SafeTensorEntry? entry))
+        {
+            throw new InvalidDataException($"{fileName}: tensor '{name}' of {network} is missing; was the file saved from another network?");
+        }
+
+        if (!entry.Shape.SequenceEqual(shape))
+        {
+            throw new InvalidDataException($"{fileName}: tensor '{name}' has shape [{string.Join(", ", entry.Shape)}], but {network} needs [{string.Join(", ", shape)}].");
+        }
+    }
+}

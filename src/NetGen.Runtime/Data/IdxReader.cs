@@ -1,0 +1,201 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
+
+namespace NetGen.Data;
+
+/// <summary>Images read from an IDX file: <see cref="Count"/> images of <see cref="Rows"/> x <see cref="Columns"/> pixels.</summary>
+/// <param name="Count">Number of images.</param>
+/// <param name="Rows">Height of an image.</param>
+/// <param name="Columns">Width of an image.</param>
+/// <param name="Pixels">Every image row after row, each pixel scaled from [0, 255] to [0, 1].</param>
+public sealed record IdxImages(int Count, int Rows, int Columns, float[] Pixels)
+{
+    /// <summary>Pixels per image.</summary>
+    public int ImageSize => Rows * Columns;
+}
+
+/// <summary>
+/// Reads the IDX format of the MNIST files (LeCun et al.): a big-endian magic number 0x00000803 for
+/// unsigned-byte images or 0x00000801 for labels, the dimensions as big-endian 32-bit integers, then
+/// the data. Reads gzip-compressed files (<c>.gz</c>, recognised by their content) and raw files alike.
+/// </summary>
+/// <remarks>
+/// Every problem is an <see cref="InvalidDataException"/> that names the file. A header is checked
+/// against the data before anything large is allocated: the length of a raw file is known, and a
+/// compressed file's destination grows only as data actually arrives, so a header that lies costs
+/// at most twice the real data.
+/// </remarks>
+public static class IdxReader
+{
+    /// <summary>Magic number of an IDX file of unsigned-byte images (3 dimensions).</summary>
+    public const int ImagesMagic = 0x00000803;
+
+    /// <summary>Magic number of an IDX file of unsigned-byte labels (1 dimension).</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    /// <summary>Largest number of values one file may hold: what a float array can index.</summary>
+    public const long MaxValues = 0x7FFFFFC7; // Array.MaxLength
+
+    /// <summary>b / 255 for every byte b, correctly rounded (as PyTorch's ToTensor computes it).</summary>
+    private static readonly float[] s_byteOver255 = CreateByteOver255();
+
+    /// <summary>Reads an IDX file of images and scales each pixel to [0, 1].</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid IDX image file.</exception>
+    public static IdxImages ReadImages(string path)
+    {
+        using var file = new IdxFile(path);
+        int[] dimensions = file.ReadHeader(ImagesMagic, "images", 3);
+        long values = (long)dimensions[0] * dimensions[1] * dimensions[2];
+        float[] pixels = file.ReadBytes<float>(values, "pixel", static (source, destination) =>
+        {
+            ReadOnlySpan<float> scaled = s_byteOver255;
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = scaled[source[i]];
+            }
+        });
+        return new IdxImages(dimensions[0], dimensions[1], dimensions[2], pixels);
+    }
+
+    /// <summary>Reads an IDX file of labels.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid IDX label file.</exception>
+    public static byte[] ReadLabels(string path)
+    {
+        using var file = new IdxFile(path);
+        int[] dimensions = file.ReadHeader(LabelsMagic, "labels", 1);
+        return file.ReadBytes<byte>(dimensions[0], "label", static (source, destination) => source.CopyTo(destination));
+    }
+
+    private static float[] CreateByteOver255()
+    {
+        var table = new float[256];
+        for (int b = 0; b < table.Length; b++)
+        {
+            table[b] = b / 255f;
+        }
+
+        return table;
+    }
+
+    /// <summary>One open IDX file, raw or gzip-compressed.</summary>
+    private sealed class IdxFile : IDisposable
+    {
+        private const int ChunkSize = 1 << 16;
+        private const int InitialCapacity = 1 << 22;
+
+        private readonly string _name;
+        private readonly FileStream _file;
+        private readonly Stream _stream;
+        private readonly bool _compressed;
+        private long _headerLength;
+
+        public IdxFile(string path)
+        {
+            _name = Path.GetFileName(path);
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize);
+            Span<byte> signature = stackalloc byte[2];
+            int read = _file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
+            _file.Position = 0;
+            _compressed = read == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
+            _stream = _compressed ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+        }
+
+        public int[] ReadHeader(int expectedMagic, string kind, int expectedDimensions)
+        {
+            Span<byte> word = stackalloc byte[4];
+            ReadExactly(word, "the magic number");
+            int magic = BinaryPrimitives.ReadInt32BigEndian(word);
+            if (magic != expectedMagic)
+            {
+                string hint = magic is ImagesMagic or LabelsMagic
+                    ? $" (that is an IDX {(magic == ImagesMagic ? "images" : "labels")} file)"
+                    : " (not an IDX file of unsigned bytes)";
+                throw Error($"magic number is 0x{magic:X8}{hint}, expected 0x{expectedMagic:X8} for IDX {kind}");
+            }
+
+            var dimensions = new int[expectedDimensions];
+            for (int d = 0; d < expectedDimensions; d++)
+            {
+                ReadExactly(word, $"dimension {d + 1} of {expectedDimensions}");
+                dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(word);
+                if (dimensions[d] < 0 || (d > 0 && dimensions[d] == 0))
+                {
+                    throw Error($"dimension {d + 1} is {dimensions[d]}, which is not a valid size");
+                }
+            }
+
+            _headerLength = 4 + (4L * expectedDimensions);
+            return dimensions;
+        }
+
+        /// <summary>Reads <paramref name="count"/> data bytes and converts them into a new array, chunk by chunk.</summary>
+        public T[] ReadBytes<T>(long count, string what, ConvertChunk<T> convert)
+        {
+            if (count > MaxValues)
+            {
+                throw Error($"header declares {count:N0} {what} values, more than the {MaxValues:N0} an array can hold");
+            }
+
+            if (!_compressed && _file.Length - _headerLength < count)
+            {
+                throw Error($"header declares {count:N0} {what} bytes, but the file holds only {_file.Length - _headerLength:N0} after its header (truncated file?)");
+            }
+
+            var destination = new T[Math.Min(count, _compressed ? InitialCapacity : count)];
+            byte[] chunk = new byte[ChunkSize];
+            long done = 0;
+            while (done < count)
+            {
+                int want = (int)Math.Min(ChunkSize, count - done);
+                int got = Read(chunk.AsSpan(0, want));
+                if (got < want)
+                {
+                    throw Error($"data ends after {done + got:N0} of the {count:N0} {what} bytes its header declares (truncated file?)");
+                }
+
+                if (done + got > destination.Length)
+                {
+                    Array.Resize(ref destination, (int)Math.Min(count, Math.Max(done + got, 2L * destination.Length)));
+                }
+
+                convert(chunk.AsSpan(0, got), destination.AsSpan((int)done, got));
+                done += got;
+            }
+
+            return destination;
+        }
+
+        private void ReadExactly(Span<byte> buffer, string what)
+        {
+            if (Read(buffer) < buffer.Length)
+            {
+                throw Error($"file ends before {what} (truncated or empty file?)");
+            }
+        }
+
+        /// <summary>Fills <paramref name="buffer"/> unless the data ends first; returns the number of bytes read.</summary>
+        private int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw Error("the gzip data is corrupt: " + e.Message.TrimEnd('.'), e);
+            }
+        }
+
+        private InvalidDataException Error(string problem, Exception? inner = null) => new($"{_name}: {problem}.", inner);
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            _file.Dispose();
+        }
+    }
+
+    private delegate void ConvertChunk<T>(ReadOnlySpan<byte> source, Span<T> destination);
+}

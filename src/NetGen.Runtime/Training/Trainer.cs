@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Threading;
+using NetGen.Data;
+using NetGen.Evaluation;
+
+namespace NetGen.Training;
+
+/// <summary>
+/// Trains any <see cref="INetwork"/> with minibatches: each epoch shuffles the training data (seeded),
+/// updates once per batch, then evaluates on the validation data. Reports progress through
+/// <see cref="IProgress{T}"/>, stops when the loss diverges (restoring the last good parameters) or
+/// when the validation loss stops improving (restoring the best).
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainerOptions _options;
+
+    /// <summary>A trainer with <paramref name="options"/>, checked now.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public Trainer(TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>Trains <paramref name="network"/> on <paramref name="train"/>.</summary>
+    /// <param name="network">The network; its parameters and optimizer state are updated in place.</param>
+    /// <param name="train">The training data; its rows are reordered by the shuffles.</param>
+    /// <param name="validation">Data to evaluate after each epoch, or null.</param>
+    /// <param name="epochProgress">Receives a report after each epoch.</param>
+    /// <param name="batchProgress">Receives a report after each batch.</param>
+    /// <param name="cancellationToken">Cancels between batches; the network keeps the updates made so far.</param>
+    public TrainingResult Train(
+        INetwork network,
+        Dataset train,
+        Dataset? validation = null,
+        IProgress<EpochReport>? epochProgress = null,
+        IProgress<BatchReport>? batchProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        CheckShape(network, train, nameof(train));
+        if (validation is not null)
+        {
+            CheckShape(network, validation, nameof(validation));
+        }
+        else if (_options.EarlyStopping is not null)
+        {
+            throw new ArgumentException("Early stopping watches the validation loss, so it needs validation data.", nameof(validation));
+        }
+
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("The training data is empty.", nameof(train));
+        }
+
+        var run = new Run(network, _options);
+        var evaluator = validation is null ? null : new Evaluator(network);
+        var history = new List<EpochReport>();
+        double bestLoss = double.PositiveInfinity;
+        int? bestEpoch = null;
+
+        for (int epoch = _options.StartEpoch; epoch < _options.Epochs; epoch++)
+        {
+            float learningRate = _options.Schedule.LearningRate(_options.LearningRate, epoch, _options.Epochs);
+            if (_options.Shuffle)
+            {
+                train.Shuffle(EpochSeed(_options.Seed, epoch));
+            }
+
+            run.LastGood.Capture();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int batchCount = train.Batches(_options.BatchSize).Count, number = 0;
+            foreach (Batch batch in train.Batches(_options.BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                float loss = run.TrainBatch(batch, learningRate);
+                if (!float.IsFinite(loss))
+                {
+                    run.LastGood.Restore();
+                    return new TrainingResult(
+                        TrainingOutcome.Diverged,
+                        $"Training stopped in epoch {epoch + 1}, batch {number + 1}: the loss became {loss}. The parameters were restored to those {(epoch == _options.StartEpoch ? "before training" : $"after epoch {epoch}")}. Try a smaller learning rate.",
+                        history,
+                        bestEpoch);
+                }
+
+                lossSum += (double)loss * batch.Count;
+                batchProgress?.Report(new BatchReport(epoch + 1, ++number, batchCount, loss));
+            }
+
+            clock.Stop();
+            if (!AllFinite(network.Parameters))
+            {
+                run.LastGood.Restore();
+                return new TrainingResult(
+                    TrainingOutcome.Diverged,
+                    $"Training stopped after epoch {epoch + 1}: a parameter became NaN or infinite. The parameters were restored to those before that epoch. Try a smaller learning rate.",
+                    history,
+                    bestEpoch);
+            }
+
+            Evaluation.Evaluation? evaluation = evaluator?.Evaluate(validation!);
+            var report = new EpochReport(
+                epoch + 1,
+                _options.Epochs,
+                learningRate,
+                lossSum / train.Count,
+                evaluation,
+                clock.Elapsed,
+                train.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+            history.Add(report);
+            epochProgress?.Report(report);
+
+            if (evaluation is not null)
+            {
+                if (evaluation.Loss < bestLoss - (_options.EarlyStopping?.MinDelta ?? 0))
+                {
+                    bestLoss = evaluation.Loss;
+                    bestEpoch = epoch + 1;
+                    if (_options.EarlyStopping is not null)
+                    {
+                        run.Best!.Capture();
+                    }
+                }
+                else if (_options.EarlyStopping is { } stopping && epoch + 1 - bestEpoch.GetValueOrDefault(_options.StartEpoch) >= stopping.Patience)
+                {
+                    string restored = bestEpoch is null ? "No epoch improved on the starting loss; the parameters were left as they are." : $"The parameters of epoch {bestEpoch} were restored.";
+                    if (bestEpoch is not null)
+                    {
+                        run.Best!.Restore();
+                    }
+
+                    return new TrainingResult(
+                        TrainingOutcome.EarlyStopped,
+                        $"Stopped early after epoch {epoch + 1}: the validation loss has not improved for {stopping.Patience} epochs. {restored}",
+                        history,
+                        bestEpoch);
+                }
+            }
+        }
+
+        return new TrainingResult(TrainingOutcome.Completed, $"Trained {_options.Epochs - _options.StartEpoch} epochs.", history, bestEpoch);
+    }
+
+    /// <summary>The shuffle seed of an epoch: depends only on the run's seed and the epoch, so a resumed run shuffles alike.</summary>
+    public static long EpochSeed(long seed, int epoch) =>
+        unchecked((long)new DeterministicRandom(seed ^ ((long)0x9E3779B97F4A7C15UL * (epoch + 1))).NextUInt64());
+
+    private static void CheckShape(INetwork network, Dataset data, string name)
+    {
+        if (data.FeatureSize != network.InputSize || data.TargetSize != network.OutputSize)
+        {
+            throw new ArgumentException(
+                $"{name} has {data.FeatureSize} features and {data.TargetSize} targets per sample, but {network.Info.Name} takes {network.InputSize} inputs and gives {network.OutputSize} outputs.",
+                name);
+        }
+    }
+
+    /// <summary>Whether no value is NaN or infinite: the largest magnitude is NaN if any value is, and infinite if any value is.</summary>
+    private static bool AllFinite(ReadOnlySpan<float> values) =>
+        values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(values));
+
+    /// <summary>The state of one call to Train: the network, and the snapshots it may restore.</summary>
+    private sealed class Run(INetwork network, TrainerOptions options)
+    {
+        public Snapshot LastGood { get; } = new(network);
+
+        public Snapshot? Best { get; } = options.EarlyStopping is null ? null : new Snapshot(network);
+
+        public float TrainBatch(Batch batch, float learningRate)
+        {
+            if (options.MaxGradientNorm is not { } maxNorm)
+            {
+                return network.TrainBatch(batch.Inputs, batch.Targets, learningRate);
+            }
+
+            // Clipping needs the mean gradient before the update: Backward each sample, then Step.
+            network.ZeroGradients();
+            int inputs = network.InputSize, outputs = network.OutputSize;
+            double loss = 0;
+            for (int s = 0; s < batch.Count; s++)
+            {
+                loss += network.Backward(batch.Inputs.Slice(s * inputs, inputs), batch.Targets.Slice(s * outputs, outputs));
+            }
+
+            Span<float> gradients = network.Gradients;
+            TensorPrimitives.Multiply(gradients, 1f / batch.Count, gradients);
+            float norm = TensorPrimitives.Norm(gradients);
+            if (norm > maxNorm)
+            {
+                TensorPrimitives.Multiply(gradients, maxNorm / (norm + 1e-6f), gradients);
+            }
+
+            network.Step(learningRate);
+            return (float)(loss / batch.Count);
+        }
+    }
+
+    /// <summary>A copy of a network's parameters, optimizer state and step count, allocated once.</summary>
+    private sealed class Snapshot(INetwork network)
+    {
+        private readonly float[] _parameters = new float[network.ParameterCount];
+        private readonly float[] _state = new float[network.OptimizerState.Length];
+        private long _stepCount;
+
+        public void Capture()
+        {
+            network.Parameters.CopyTo(_parameters);
+            network.OptimizerState.CopyTo(_state);
+            _stepCount = network.StepCount;
+        }
+
+        public void Restore()
+        {
+            _parameters.CopyTo(network.Parameters);
+            _state.CopyTo(network.OptimizerState);
+            network.StepCount = _stepCount;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+
+namespace NetGen.Training;
+
+/// <summary>Stop when the validation loss has not improved for a while, and go back to the best epoch.</summary>
+/// <param name="Patience">Epochs without improvement before stopping, at least 1.</param>
+/// <param name="MinDelta">How much lower than the best a loss must be to count as an improvement, 0 or more.</param>
+public sealed record EarlyStopping(int Patience, double MinDelta = 0);
+
+/// <summary>How a <see cref="Trainer"/> trains.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Number of passes over the training data. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per update. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>The initial learning rate, finite and greater than 0. Default 0.01.</summary>
+    public float LearningRate { get; init; } = 0.01f;
+
+    /// <summary>How the learning rate changes with the epochs. Default constant.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Seed of each epoch's shuffle: the same seed gives the same batches on every machine. Default 0.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Whether to shuffle the training data before each epoch. Default true.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Stop early on the validation loss; needs validation data. Default none.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Clip the mean gradient of each batch to this L2 norm, as PyTorch's <c>clip_grad_norm_</c>
+    /// (g *= max / (norm + 1e-6) when norm &gt; max). Default none.
+    /// </summary>
+    public float? MaxGradientNorm { get; init; }
+
+    /// <summary>
+    /// Number of epochs already done, to resume a run: epoch numbers, shuffles and the schedule continue from
+    /// here, so a run resumed from a checkpoint gives the same parameters as one that never stopped. Default 0.
+    /// </summary>
+    public int StartEpoch { get; init; }
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; its name is the parameter name.</exception>
+    public void Validate()
+    {
+        if (Epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        }
+
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be finite and greater than 0.");
+        }
+
+        if (StartEpoch < 0 || StartEpoch >= Epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StartEpoch), StartEpoch, $"StartEpoch must be in [0, Epochs = {Epochs}).");
+        }
+
+        if (MaxGradientNorm is { } norm && (!(norm > 0) || float.IsInfinity(norm)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), norm, "MaxGradientNorm must be finite and greater than 0.");
+        }
+
+        if (EarlyStopping is { } stopping)
+        {
+            if (stopping.Patience < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EarlyStopping), stopping.Patience, "EarlyStopping.Patience must be at least 1.");
+            }
+
+            if (!(stopping.MinDelta >= 0) || double.IsInfinity(stopping.MinDelta))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EarlyStopping), stopping.MinDelta, "EarlyStopping.MinDelta must be finite and 0 or more.");
+            }
+        }
+
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+    }
+}

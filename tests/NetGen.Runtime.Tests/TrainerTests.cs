@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using NetGen.Data;
+using NetGen.Evaluation;
+using NetGen.Training;
+
+namespace NetGen.Runtime.Tests;
+
+public sealed class TrainerTests
+{
+    private static readonly Lazy<(Dataset Train, Dataset Test)> s_digits = new(() => Mnist.Load(TestFiles.MnistFolder));
+
+    private sealed class Recorder<T> : IProgress<T>
+    {
+        public List<T> Reports { get; } = [];
+
+        public void Report(T value) => Reports.Add(value);
+    }
+
+    [Fact]
+    public void Trains_the_shipped_digits_to_at_least_90_percent()
+    {
+        (Dataset train, Dataset test) = s_digits.Value;
+        var network = new DigitNet(seed: 1);
+        var epochs = new Recorder<EpochReport>();
+        var batches = new Recorder<BatchReport>();
+
+        TrainingResult result = new Trainer(new TrainerOptions { Epochs = 2, BatchSize = 16, LearningRate = 0.1f, Seed = 1 })
+            .Train(network, train.Copy(0, train.Count), test, epochs, batches);
+
+        Assert.Equal(TrainingOutcome.Completed, result.Outcome);
+        Evaluation.Evaluation evaluation = Evaluator.Evaluate(network, test);
+        Assert.True(evaluation.Accuracy >= 0.90, $"test accuracy {evaluation.Accuracy:P2}");
+        Assert.Equal([1, 2], epochs.Reports.Select(r => r.Epoch));
+        Assert.Equal(2 * 500, batches.Reports.Count);
+        Assert.Equal(evaluation.Accuracy, epochs.Reports[^1].Validation!.Accuracy);
+        Assert.True(epochs.Reports[1].TrainLoss < epochs.Reports[0].TrainLoss);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_parameters()
+    {
+        Dataset data = Regression(200, seed: 3);
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 8, LearningRate = 0.05f, Seed = 11 };
+        RegressionNet a = new(1), b = new(1);
+
+        new Trainer(options).Train(a, data.Copy(0, data.Count));
+        new Trainer(options).Train(b, data.Copy(0, data.Count));
+
+        Assert.Equal(a.Parameters.ToArray(), b.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_diverging_loss_stops_training_and_restores_the_last_good_parameters()
+    {
+        Dataset data = Regression(64, seed: 2, scale: 1e3f);
+        var network = new RegressionNet(2);
+        var epochs = new Recorder<EpochReport>();
+        float[] before = network.Parameters.ToArray();
+
+        TrainingResult result = new Trainer(new TrainerOptions { Epochs = 50, BatchSize = 4, LearningRate = 10f })
+            .Train(network, data, epochProgress: epochs);
+
+        Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
+        Assert.Contains("smaller learning rate", result.Message, StringComparison.Ordinal);
+        Assert.All(network.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+        if (epochs.Reports.Count == 0)
+        {
+            Assert.Equal(before, network.Parameters.ToArray());
+        }
+
+        Assert.Equal(result.History.Count, epochs.Reports.Count);
+    }
+
+    [Fact]
+    public void Options_out_of_range_name_the_option()
+    {
+        static string Rejected(TrainerOptions options) =>
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(options)).ParamName!;
+
+        Assert.Equal("Epochs", Rejected(new TrainerOptions { Epochs = 0 }));
+        Assert.Equal("BatchSize", Rejected(new TrainerOptions { BatchSize = -1 }));
+        Assert.Equal("LearningRate", Rejected(new TrainerOptions { LearningRate = float.NaN }));
+        Assert.Equal("LearningRate", Rejected(new TrainerOptions { LearningRate = 0 }));
+        Assert.Equal("StartEpoch", Rejected(new TrainerOptions { Epochs = 3, StartEpoch = 3 }));
+        Assert.Equal("MaxGradientNorm", Rejected(new TrainerOptions { MaxGradientNorm = -1 }));
+        Assert.Equal("EarlyStopping", Rejected(new TrainerOptions { EarlyStopping = new EarlyStopping(0) }));
+    }
+
+    [Fact]
+    public void Data_of_the_wrong_shape_and_early_stopping_without_validation_are_rejected()
+    {
+        var trainer = new Trainer(new TrainerOptions());
+        var e = Assert.Throws<ArgumentException>(() => trainer.Train(new TinyNet(), Regression(10, 1)));
+        Assert.Contains("TinyNet takes 4 inputs", e.Message, StringComparison.Ordinal);
+
+        var early = new Trainer(new TrainerOptions { EarlyStopping = new EarlyStopping(2) });
+        Assert.Throws<ArgumentException>(() => early.Train(new RegressionNet(), Regression(10, 1)));
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_batches()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var batches = new Recorder<BatchReport>();
+        var progress = new Progress(batches, cancellation, after: 3);
+        Assert.Throws<OperationCanceledException>(() =>
+            new Trainer(new TrainerOptions { BatchSize = 2 }).Train(new RegressionNet(), Regression(40, 1), batchProgress: progress, cancellationToken: cancellation.Token));
+        Assert.Equal(3, batches.Reports.Count);
+    }
+
+    private sealed class Progress(Recorder<BatchReport> inner, CancellationTokenSource source, int after) : IProgress<BatchReport>
+    {
+        public void Report(BatchReport value)
+        {
+            inner.Report(value);
+            if (inner.Reports.Count == after)
+            {
+                source.Cancel();
+            }
+        }
+    }
+
+    /// <summary>y = sum of sin(3 x_i), on inputs in [-1, 1), times <paramref name="scale"/>.</summary>
+    internal static Dataset Regression(int count, int seed, float scale = 1f)
+    {
+        var random = new DeterministicRandom(seed);
+        float[] x = [.. Enumerable.Range(0, count * 3).Select(_ => (2 * random.NextSingle()) - 1)];
+        float[] y = [.. Enumerable.Range(0, count).Select(s => scale * (MathF.Sin(3 * x[3 * s]) + MathF.Sin(3 * x[(3 * s) + 1]) + MathF.Sin(3 * x[(3 * s) + 2])))];
+        return new Dataset(x, 3, y, 1);
+    }
+}
