@@ -1,6 +1,5 @@
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -230,7 +229,7 @@ public sealed class DiagnosticTests
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .Order()];
-        string unshipped = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "NetGen.Generator", "AnalyzerReleases.Unshipped.md"));
+        string unshipped = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "NetGen.Generator", "AnalyzerReleases.Unshipped.md"));
         string[] tracked = [.. Regex.Matches(unshipped, @"^(NG\d{4}) \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order()];
 
         Assert.Equal(declared, tracked);
@@ -285,7 +284,4 @@ public sealed class DiagnosticTests
         Assert.Empty(result.Sources);
         Assert.Empty(result.ErrorsInGeneratedCode);
     }
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 }
