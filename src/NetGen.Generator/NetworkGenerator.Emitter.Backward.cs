@@ -9,41 +9,167 @@ public sealed partial class NetworkGenerator
     {
         private sealed partial class ClassWriter
         {
-            /// <summary>Writes BackwardSample, OutputLoss and one LayerNBackward method per dense layer.</summary>
+            /// <summary>Writes OutputLoss and the one-sample backward passes: accumulating, and (SGD) updating in place.</summary>
             private void WriteBackwardPass()
+            {
+                WriteOutputLoss();
+                WriteBackwardSample();
+                if (UpdatesInPlace)
+                {
+                    WriteTrainSample();
+                    WriteTrainSequence();
+                }
+            }
+
+            private void WriteBackwardSample()
             {
                 _w.Line("/// <summary>Runs one sample forward and back: adds its dE/dp into _gradients and returns its loss.</summary>");
                 Generated();
-                using (_w.Block($"private float BackwardSample({ReadOnlySpan} input, {ReadOnlySpan} target)"))
+                using (_w.Block("private float BackwardSample(ref float input, ref float target)"))
                 {
-                    _w.Line("ForwardSample(input);");
-                    _w.Line("float loss = OutputLoss(target);");
+                    _w.Line("ForwardSample(ref input);");
+                    _w.Line($"float loss = OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
+                    _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                    _w.Line("ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);");
                     for (int i = _model.Layers.Count - 1; i >= 0; i--)
                     {
                         DenseLayerModel layer = _model.Layers[i];
-                        _w.Line($"Layer{layer.Number}Backward({LayerInput(layer)});");
+                        int n = layer.Number;
+                        string sendBack = n > 1 ? $", ref {Ref("_delta" + (n - 1))}" : string.Empty;
+                        _w.Line($"// layer {n} backward: dE/dW{n} += dE/dz{n} x^T, dE/db{n} += dE/dz{n}" + (n > 1 ? $", dE/da{n - 1} = W{n}^T dE/dz{n}" : string.Empty));
+                        _w.Line($"Layer{n}Backward(ref Unsafe.Add(ref p, Layer{n}Weights), ref {LayerInput(layer)}, ref {Ref("_delta" + n)}, ref Unsafe.Add(ref g, Layer{n}Weights), ref Unsafe.Add(ref g, Layer{n}Biases){sendBack});");
+                        WriteDerivativeCall(layer, "1", sample: true);
                     }
 
                     _w.Line("return loss;");
                 }
 
                 _w.Line();
-                WriteOutputLoss();
-                for (int i = _model.Layers.Count - 1; i >= 0; i--)
+            }
+
+            /// <summary>After layer n sends back dE/da of layer n - 1, turns it into dE/dz of layer n - 1.</summary>
+            private void WriteDerivativeCall(DenseLayerModel layer, string rows, bool sample)
+            {
+                if (layer.Number == 1)
                 {
-                    WriteLayerBackward(_model.Layers[i]);
+                    return;
+                }
+
+                DenseLayerModel previous = _model.Layers[layer.Number - 2];
+                if (previous.Activation != ActivationKind.Identity)
+                {
+                    int p = previous.Number;
+                    string a = sample ? "_a" + p : "_batchA" + p;
+                    string delta = sample ? "_delta" + p : "_batchDelta" + p;
+                    _w.Line($"// dE/dz{p} = dE/da{p} * {Describe.Activation(previous)}'(z{p})");
+                    _w.Line($"Layer{p}Derivative(ref {Ref(a)}, ref {Ref(delta)}, {rows});");
+                }
+            }
+
+            /// <summary>Plain SGD on one sample: the update is applied inside the backward pass, so dE/dW is never stored.</summary>
+            private void WriteTrainSample()
+            {
+                _w.Line("/// <summary>One SGD step on one sample, fused: each layer's update is applied as it is back-propagated. Returns the loss.</summary>");
+                Generated();
+                using (_w.Block("private float TrainSample(ref float input, ref float target, float learningRate)"))
+                {
+                    _w.Line("ForwardSample(ref input);");
+                    _w.Line($"float loss = OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
+                    WriteSgdBackward(firstLayer: "Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);");
+                    _w.Line("_stepCount++;");
+                    _w.Line("return loss;");
+                }
+
+                _w.Line();
+            }
+
+            /// <summary>Layers L..2 of a fused SGD backward pass, then the given call for layer 1.</summary>
+            private void WriteSgdBackward(string firstLayer)
+            {
+                _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                for (int i = _model.Layers.Count - 1; i >= 1; i--)
+                {
+                    DenseLayerModel layer = _model.Layers[i];
+                    int n = layer.Number;
+                    _w.Line($"// layer {n}: dE/da{n - 1} = W{n}^T dE/dz{n}, then W{n} -= lr dE/dz{n} x^T and b{n} -= lr dE/dz{n}");
+                    _w.Line($"Layer{n}BackwardSgd(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {LayerInput(layer)}, ref {Ref("_delta" + n)}, ref {Ref("_delta" + (n - 1))}, learningRate);");
+                    WriteDerivativeCall(layer, "1", sample: true);
+                }
+
+                _w.Line("// layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it)");
+                _w.Line(firstLayer);
+            }
+
+            /// <summary>
+            /// Per-sample SGD over a sequence: sample s's update of W1 runs in the same pass over W1 as sample
+            /// s + 1's first layer forward. The result equals TrainSample on each sample in turn, bit for bit.
+            /// </summary>
+            private void WriteTrainSequence()
+            {
+                _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order; the first layer's update of each sample is fused with the next sample's forward pass. Returns the summed loss.</summary>");
+                Generated();
+                using (_w.Block("private double TrainSequence(ref float inputs, ref float targets, int count, float learningRate)"))
+                {
+                    _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                    _w.Line($"ref float z1 = ref {Ref(PreActivationBuffer(_model.FirstLayer))};");
+                    _w.Line("Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1);");
+                    _w.Line("double loss = 0;");
+                    using (_w.Block("for (int s = 0; s < count; s++)"))
+                    {
+                        _w.Line("ref float input = ref Unsafe.Add(ref inputs, s * InputSize);");
+                        _w.Line("ref float target = ref Unsafe.Add(ref targets, s * OutputSize);");
+                        _w.Line("// z1 of this sample is ready: finish its forward pass");
+                        WriteActivationCall(_model.FirstLayer, PreActivationBuffer(_model.FirstLayer), "_a1", "1");
+                        foreach (DenseLayerModel layer in _model.Layers)
+                        {
+                            if (layer.Number > 1)
+                            {
+                                WriteLayerForwardCall(layer, LayerInput(layer));
+                            }
+                        }
+
+                        _w.Line($"loss += OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
+                        WriteSgdBackwardLayersAboveFirst();
+                        using (_w.Block("if (s + 1 < count)"))
+                        {
+                            _w.Line("// layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1");
+                            _w.Line("Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, InputSize), ref z1);");
+                        }
+
+                        using (_w.Block("else"))
+                        {
+                            _w.Line("Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);");
+                        }
+
+                        _w.Line();
+                        _w.Line("_stepCount++;");
+                    }
+
+                    _w.Line();
+                    _w.Line("return loss;");
+                }
+
+                _w.Line();
+            }
+
+            private void WriteSgdBackwardLayersAboveFirst()
+            {
+                for (int i = _model.Layers.Count - 1; i >= 1; i--)
+                {
+                    DenseLayerModel layer = _model.Layers[i];
+                    int n = layer.Number;
+                    _w.Line($"Layer{n}BackwardSgd(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {LayerInput(layer)}, ref {Ref("_delta" + n)}, ref {Ref("_delta" + (n - 1))}, learningRate);");
+                    WriteDerivativeCall(layer, "1", sample: true);
                 }
             }
 
             private void WriteOutputLoss()
             {
                 int n = Last.Number;
-                _w.Line($"/// <summary>The loss of one sample, {Describe.Loss(_model.Loss)}; sets _delta{n} = dE/dz{n}.</summary>");
+                _w.Line($"/// <summary>The loss of one sample, {Describe.Loss(_model.Loss)}; sets <paramref name=\"delta\"/> = dE/dz{n}. <paramref name=\"z\"/> and <paramref name=\"y\"/> are the last layer's z and output.</summary>");
                 Generated();
-                using (_w.Block($"private float OutputLoss({ReadOnlySpan} target)"))
+                using (_w.Block("private static float OutputLoss(ref float z, ref float y, ref float target, ref float delta)"))
                 {
-                    _w.Line($"{ReadOnlySpan} y = _a{n};");
-                    _w.Line($"{Span} delta = _delta{n};");
                     switch (_model.Loss)
                     {
                         case LossKind.CrossEntropy:
@@ -64,35 +190,34 @@ public sealed partial class NetworkGenerator
             private void WriteCrossEntropy()
             {
                 int n = Last.Number;
-                _w.Line($"{ReadOnlySpan} z = _z{n};");
-                _w.Line();
                 _w.Line("// ln y_j = z_j - (max z + ln sum_k e^(z_k - max z)): exact even where y_j underflows to 0");
-                _w.Line("float max = z[0];");
+                _w.Line("float max = z;");
                 using (_w.Block($"for (int j = 1; j < Layer{n}Units; j++)"))
                 {
-                    _w.Line($"max = {MathF}.Max(max, z[j]);");
+                    _w.Line("max = MathF.Max(max, Unsafe.Add(ref z, j));");
                 }
 
                 _w.Line();
                 _w.Line("float sum = 0f;");
                 using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                 {
-                    _w.Line($"sum += {MathF}.Exp(z[j] - max);");
+                    _w.Line("sum += MathF.Exp(Unsafe.Add(ref z, j) - max);");
                 }
 
                 _w.Line();
-                _w.Line($"float logSumExp = max + {MathF}.Log(sum);");
+                _w.Line("float logSumExp = max + MathF.Log(sum);");
                 _w.Line("float loss = 0f;");
                 using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                 {
+                    _w.Line("float t = Unsafe.Add(ref target, j);");
                     _w.Line("// E = -sum t_j ln y_j; fused with softmax: dE/dz_j = y_j - t_j");
-                    using (_w.Block("if (target[j] != 0f)"))
+                    using (_w.Block("if (t != 0f)"))
                     {
-                        _w.Line("loss -= target[j] * (z[j] - logSumExp);");
+                        _w.Line("loss -= t * (Unsafe.Add(ref z, j) - logSumExp);");
                     }
 
                     _w.Line();
-                    _w.Line("delta[j] = y[j] - target[j];");
+                    _w.Line("Unsafe.Add(ref delta, j) = Unsafe.Add(ref y, j) - t;");
                 }
 
                 _w.Line();
@@ -102,15 +227,15 @@ public sealed partial class NetworkGenerator
             private void WriteBinaryCrossEntropy()
             {
                 int n = Last.Number;
-                _w.Line($"{ReadOnlySpan} z = _z{n};");
-                _w.Line();
                 _w.Line("float loss = 0f;");
                 using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                 {
+                    _w.Line("float zj = Unsafe.Add(ref z, j);");
+                    _w.Line("float t = Unsafe.Add(ref target, j);");
                     _w.Line("// E_j = -[t ln y + (1 - t) ln(1 - y)] with y = sigmoid(z), written stably as max(z, 0) - z t + ln(1 + e^-|z|)");
-                    _w.Line($"loss += {MathF}.Max(z[j], 0f) - z[j] * target[j] + {MathF}.Log(1f + {MathF}.Exp(-{MathF}.Abs(z[j])));");
+                    _w.Line("loss += MathF.Max(zj, 0f) - zj * t + MathF.Log(1f + MathF.Exp(-MathF.Abs(zj)));");
                     _w.Line("// fused with the sigmoid: dE/dz_j = y_j - t_j");
-                    _w.Line("delta[j] = y[j] - target[j];");
+                    _w.Line("Unsafe.Add(ref delta, j) = Unsafe.Add(ref y, j) - t;");
                 }
 
                 _w.Line();
@@ -120,7 +245,6 @@ public sealed partial class NetworkGenerator
             private void WriteSquaredError()
             {
                 int n = Last.Number;
-                _w.Line();
                 _w.Line("float loss = 0f;");
                 if (Last.Activation == ActivationKind.Softmax)
                 {
@@ -128,17 +252,18 @@ public sealed partial class NetworkGenerator
                     using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                     {
                         _w.Line("// E = 1/2 sum (y - t)^2, dE/dy = y - t");
-                        _w.Line("float error = y[j] - target[j];");
+                        _w.Line("float yj = Unsafe.Add(ref y, j);");
+                        _w.Line("float error = yj - Unsafe.Add(ref target, j);");
                         _w.Line("loss += error * error;");
-                        _w.Line("delta[j] = error;");
-                        _w.Line("dot += error * y[j];");
+                        _w.Line("Unsafe.Add(ref delta, j) = error;");
+                        _w.Line("dot += error * yj;");
                     }
 
                     _w.Line();
                     _w.Line("// through the softmax's Jacobian: dE/dz_j = y_j (dE/dy_j - sum_k dE/dy_k y_k)");
                     using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                     {
-                        _w.Line("delta[j] = y[j] * (delta[j] - dot);");
+                        _w.Line("Unsafe.Add(ref delta, j) = Unsafe.Add(ref y, j) * (Unsafe.Add(ref delta, j) - dot);");
                     }
                 }
                 else
@@ -146,102 +271,15 @@ public sealed partial class NetworkGenerator
                     using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
                     {
                         _w.Line("// E = 1/2 sum (y - t)^2, dE/dy = y - t" + (Last.Activation == ActivationKind.Identity ? " = dE/dz" : $", dE/dz = dE/dy {Describe.Activation(Last)}'(z), {Describe.Activation(Last)}' = {Describe.DerivativeFormula(Last)}"));
-                        _w.Line("float error = y[j] - target[j];");
+                        _w.Line("float yj = Unsafe.Add(ref y, j);");
+                        _w.Line("float error = yj - Unsafe.Add(ref target, j);");
                         _w.Line("loss += error * error;");
-                        _w.Line("delta[j] = " + ScaleByDerivative(Last, "error", "y[j]") + ";");
+                        _w.Line("Unsafe.Add(ref delta, j) = " + TimesDerivative(Simd.Scalar, Last, "yj", "error") + ";");
                     }
                 }
 
                 _w.Line();
                 _w.Line("return 0.5f * loss;");
-            }
-
-            /// <summary>The expression <paramref name="gradient"/> times act'(z), where act' is written in terms of the activation's output a.</summary>
-            private static string ScaleByDerivative(DenseLayerModel layer, string gradient, string a) => layer.Activation switch
-            {
-                ActivationKind.ReLU => $"{a} > 0f ? {gradient} : 0f",
-                ActivationKind.LeakyReLU => $"{a} > 0f ? {gradient} : {Literals.Float(layer.Alpha)} * {gradient}",
-                ActivationKind.Sigmoid => $"{gradient} * {a} * (1f - {a})",
-                ActivationKind.Tanh => $"{gradient} * (1f - {a} * {a})",
-                _ => gradient,
-            };
-
-            private void WriteLayerBackward(DenseLayerModel layer)
-            {
-                int n = layer.Number;
-                bool first = n == 1;
-                string sendBack = first ? " dE/dx is not needed for the first layer." : $" dE/dz{n - 1} = (W{n}^T dE/dz{n}) {PreviousDerivativeProse(layer)}.";
-                _w.Line($"/// <summary>Dense layer {n} backward: dE/dW{n} += dE/dz{n} x^T, dE/db{n} += dE/dz{n}.{sendBack}</summary>");
-                Generated();
-                using (_w.Block($"private void Layer{n}Backward({ReadOnlySpan} x)"))
-                {
-                    _w.Line($"{ReadOnlySpan} delta = _delta{n};");
-                    _w.Line($"{Span} dw = new {Span}(_gradients, Layer{n}Weights, Layer{n}Units * Layer{n}Inputs);");
-                    _w.Line($"{Span} db = new {Span}(_gradients, Layer{n}Biases, Layer{n}Units);");
-                    if (!first)
-                    {
-                        _w.Line($"{ReadOnlySpan} w = new {ReadOnlySpan}(_parameters, Layer{n}Weights, Layer{n}Units * Layer{n}Inputs);");
-                        _w.Line($"{Span} dx = _delta{n - 1};");
-                        _w.Line("dx.Clear();");
-                    }
-
-                    _w.Line();
-                    using (_w.Block($"for (int j = 0; j < Layer{n}Units; j++)"))
-                    {
-                        _w.Line("float d = delta[j];");
-                        _w.Line($"// dE/db{n}_j += dE/dz{n}_j");
-                        _w.Line("db[j] += d;");
-                        _w.Line($"{Span} dwRow = dw.Slice(j * Layer{n}Inputs, Layer{n}Inputs);");
-                        if (!first)
-                        {
-                            _w.Line($"{ReadOnlySpan} row = w.Slice(j * Layer{n}Inputs, Layer{n}Inputs);");
-                        }
-
-                        using (_w.Block($"for (int i = 0; i < Layer{n}Inputs; i++)"))
-                        {
-                            _w.Line($"// dE/dW{n}[j, i] += dE/dz{n}_j x_i");
-                            _w.Line("dwRow[i] += d * x[i];");
-                            if (!first)
-                            {
-                                _w.Line($"// dE/dx_i += W{n}[j, i] dE/dz{n}_j");
-                                _w.Line("dx[i] += row[i] * d;");
-                            }
-                        }
-                    }
-
-                    if (!first)
-                    {
-                        WritePreviousDerivative(_model.Layers[n - 2]);
-                    }
-                }
-
-                _w.Line();
-            }
-
-            private string PreviousDerivativeProse(DenseLayerModel layer)
-            {
-                DenseLayerModel previous = _model.Layers[layer.Number - 2];
-                return previous.Activation == ActivationKind.Identity
-                    ? "(identity activation)"
-                    : $"* {Describe.Activation(previous)}'(z{previous.Number})";
-            }
-
-            /// <summary>Turns dE/da of the previous layer into its dE/dz, in place: dE/dz = dE/da * act'(z).</summary>
-            private void WritePreviousDerivative(DenseLayerModel previous)
-            {
-                if (previous.Activation == ActivationKind.Identity)
-                {
-                    return;
-                }
-
-                int p = previous.Number;
-                _w.Line();
-                _w.Line($"// dE/dz{p} = dE/da{p} * {Describe.Activation(previous)}'(z{p}), with {Describe.Activation(previous)}' = {Describe.DerivativeFormula(previous)} in terms of a{p}");
-                _w.Line($"{ReadOnlySpan} a = _a{p};");
-                using (_w.Block($"for (int i = 0; i < Layer{p}Units; i++)"))
-                {
-                    _w.Line("dx[i] = " + ScaleByDerivative(previous, "dx[i]", "a[i]") + ";");
-                }
             }
         }
     }

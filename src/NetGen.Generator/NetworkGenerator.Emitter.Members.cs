@@ -26,14 +26,26 @@ public sealed partial class NetworkGenerator
                 WriteSizes();
                 WriteLayout();
                 WriteInfo();
+                WriteHyperParameters();
                 WriteFields();
                 WriteConstructors();
                 WriteProperties();
-                WriteHyperParameters();
                 WritePublicMethods();
                 WriteForwardPass();
                 WriteBackwardPass();
+                WriteBatchPass();
                 WriteOptimizer();
+                foreach (DenseLayerModel layer in _model.Layers)
+                {
+                    _w.Line($"#region Dense layer {layer.Number} kernels: {layer.Inputs} -> {layer.Units}, {Describe.Activation(layer)}");
+                    _w.Line();
+                    WriteSampleKernels(layer);
+                    WriteBatchKernels(layer);
+                    _w.Line("#endregion");
+                    _w.Line();
+                }
+
+                WriteMultiplyAddHelper();
                 WriteInterfaceMembers();
             }
 
@@ -108,6 +120,12 @@ public sealed partial class NetworkGenerator
                 _w.Line("// Every parameter, layer by layer (see the layout above), and dE/dp in the same layout.");
                 _w.Line("private readonly float[] _parameters = new float[ParameterCount];");
                 _w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+                if (UpdatesInPlace)
+                {
+                    _w.Line("// False while _gradients is known to be all zero, so that TrainBatch can skip clearing it.");
+                    _w.Line("private bool _gradientsMayBeNonZero;");
+                }
+
                 switch (_model.Optimizer.Kind)
                 {
                     case OptimizerKind.Momentum:
@@ -142,6 +160,36 @@ public sealed partial class NetworkGenerator
                     _w.Line($"private readonly float[] _delta{layer.Number} = new float[Layer{layer.Number}Units];");
                 }
 
+                _w.Line();
+                _w.Line("// A batch's activations and dE/dz, [samples, units] per layer, and each W packed as its transpose for");
+                _w.Line("// the forward matrix product. Allocated by the first batch, and again only for a larger batch.");
+                _w.Line("private int _batchCapacity;");
+                foreach (DenseLayerModel layer in _model.Layers)
+                {
+                    _w.Line($"private float[] _packed{layer.Number} = global::System.Array.Empty<float>();");
+                }
+
+                foreach (DenseLayerModel layer in _model.Layers)
+                {
+                    _w.Line($"private float[] _batchA{layer.Number} = global::System.Array.Empty<float>();");
+                }
+
+                if (KeepsOutputPreActivation)
+                {
+                    _w.Line($"private float[] _batchZ{Last.Number} = global::System.Array.Empty<float>();");
+                }
+
+                foreach (DenseLayerModel layer in _model.Layers)
+                {
+                    _w.Line($"private float[] _batchDelta{layer.Number} = global::System.Array.Empty<float>();");
+                }
+
+                _w.Line();
+                _w.Line("/// <summary>Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</summary>");
+                _w.Line("private const int MatrixProductBatch = 4;");
+                _w.Line();
+                _w.Line("/// <summary>Predict runs the matrix products on at most this many samples at a time, which bounds its buffers.</summary>");
+                _w.Line("private const int PredictChunk = 256;");
                 _w.Line();
             }
 
@@ -195,7 +243,21 @@ public sealed partial class NetworkGenerator
                 _w.Line();
                 _w.Line("/// <summary>dE/dp in the layout of <see cref=\"Parameters\"/>. <see cref=\"Backward\"/> adds into it.</summary>");
                 Generated();
-                _w.Line($"public {Span} Gradients => _gradients;");
+                if (UpdatesInPlace)
+                {
+                    using (_w.Block($"public {Span} Gradients"))
+                    {
+                        using (_w.Block("get"))
+                        {
+                            _w.Line("_gradientsMayBeNonZero = true; // the caller may write through the span");
+                            _w.Line("return _gradients;");
+                        }
+                    }
+                }
+                else
+                {
+                    _w.Line($"public {Span} Gradients => _gradients;");
+                }
                 _w.Line();
                 _w.Line("/// <summary>The optimizer's state in the layout of <see cref=\"Parameters\"/>: " + OptimizerStateDescription() + ".</summary>");
                 Generated();
@@ -236,6 +298,8 @@ public sealed partial class NetworkGenerator
                 WriteZeroGradientsMethod();
                 WriteStepMethod();
                 WriteTrainBatchMethod();
+                WriteTrainSequentialMethod();
+                WriteSampleCountHelper();
             }
 
             private void WriteForwardMethod()
@@ -249,7 +313,7 @@ public sealed partial class NetworkGenerator
                 {
                     CheckLength("input", "InputSize");
                     CheckLength("output", "OutputSize");
-                    _w.Line("ForwardSample(input);");
+                    _w.Line("ForwardSample(ref MemoryMarshal.GetReference(input));");
                     _w.Line($"global::System.MemoryExtensions.AsSpan(_a{Last.Number}).CopyTo(output);");
                 }
 
@@ -266,10 +330,26 @@ public sealed partial class NetworkGenerator
                 using (_w.Block($"public void Predict({ReadOnlySpan} inputs, {Span} outputs)"))
                 {
                     _w.Line("int count = SampleCount(inputs, outputs, OutputSize, nameof(outputs));");
-                    using (_w.Block("for (int s = 0; s < count; s++)"))
+                    _w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    using (_w.Block("if (count < MatrixProductBatch)"))
                     {
-                        _w.Line("ForwardSample(inputs.Slice(s * InputSize, InputSize));");
-                        _w.Line($"global::System.MemoryExtensions.AsSpan(_a{Last.Number}).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+                        using (_w.Block("for (int s = 0; s < count; s++)"))
+                        {
+                            _w.Line("ForwardSample(ref Unsafe.Add(ref x, s * InputSize));");
+                            _w.Line($"global::System.MemoryExtensions.AsSpan(_a{Last.Number}).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+                        }
+
+                        _w.Line();
+                        _w.Line("return;");
+                    }
+
+                    _w.Line();
+                    _w.Line("EnsureBatchCapacity(global::System.Math.Min(count, PredictChunk));");
+                    using (_w.Block("for (int start = 0; start < count; start += PredictChunk)"))
+                    {
+                        _w.Line("int rows = global::System.Math.Min(PredictChunk, count - start);");
+                        _w.Line("ForwardBatch(ref Unsafe.Add(ref x, start * InputSize), rows);");
+                        _w.Line($"new {ReadOnlySpan}(_batchA{Last.Number}, 0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
                     }
                 }
 
@@ -290,7 +370,8 @@ public sealed partial class NetworkGenerator
                 {
                     CheckLength("input", "InputSize");
                     CheckLength("target", "OutputSize");
-                    _w.Line("return BackwardSample(input, target);");
+                    MarkGradients(true);
+                    _w.Line("return BackwardSample(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(target));");
                 }
 
                 _w.Line();
@@ -300,7 +381,12 @@ public sealed partial class NetworkGenerator
             {
                 _w.Line("/// <summary>Sets every gradient to zero.</summary>");
                 Generated();
-                _w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                using (_w.Block("public void ZeroGradients()"))
+                {
+                    _w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                    MarkGradients(false);
+                }
+
                 _w.Line();
             }
 
@@ -328,6 +414,12 @@ public sealed partial class NetworkGenerator
                 _w.Line("/// Trains on n samples: one update on their mean gradient. The same, up to float rounding, as");
                 _w.Line("/// <see cref=\"ZeroGradients\"/>, <see cref=\"Backward\"/> on each sample, scaling by 1/n, then <see cref=\"Step\"/>.");
                 _w.Line("/// </summary>");
+                _w.Line("/// <remarks>");
+                _w.Line(UpdatesInPlace
+                    ? "/// One sample is back-propagated with the SGD update applied inside the backward pass; a batch of"
+                    : "/// One sample is back-propagated on its own; a batch of");
+                _w.Line("/// <c>MatrixProductBatch</c> or more goes through matrix products over all its samples at once.");
+                _w.Line("/// </remarks>");
                 _w.Line("/// <param name=\"inputs\">n samples of <see cref=\"InputSize\"/> values each, row after row (n at least 1).</param>");
                 _w.Line("/// <param name=\"targets\">n expected outputs of <see cref=\"OutputSize\"/> values each, row after row.</param>");
                 _w.Line("/// <param name=\"learningRate\">The step size lr, finite and 0 or more.</param>");
@@ -337,29 +429,131 @@ public sealed partial class NetworkGenerator
                 Generated();
                 using (_w.Block($"public float TrainBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
                 {
-                    _w.Line("int count = SampleCount(inputs, targets, OutputSize, nameof(targets));");
-                    using (_w.Block("if (count == 0)"))
+                    WriteBatchChecks();
+                    _w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    _w.Line("ref float t = ref MemoryMarshal.GetReference(targets);");
+                    if (UpdatesInPlace)
                     {
-                        _w.Line($"{Helpers}.ThrowEmptyBatch(nameof({ClassName}), nameof(inputs), InputSize);");
+                        _w.Line("// the fused SGD paths leave _gradients untouched, and TrainBatch leaves them zero");
+                        using (_w.Block("if (_gradientsMayBeNonZero)"))
+                        {
+                            _w.Line("ZeroGradients();");
+                        }
+
+                        _w.Line();
+                        using (_w.Block("if (count == 1)"))
+                        {
+                            _w.Line("return TrainSample(ref x, ref t, learningRate);");
+                        }
+
+                        _w.Line();
+                        using (_w.Block("if (count >= MatrixProductBatch)"))
+                        {
+                            _w.Line("EnsureBatchCapacity(count);");
+                            _w.Line("double sum = TrainBatchProducts(ref x, ref t, count, learningRate);");
+                            _w.Line("_stepCount++;");
+                            _w.Line("return (float)(sum / count);");
+                        }
+                    }
+                    else
+                    {
+                        using (_w.Block("if (count >= MatrixProductBatch)"))
+                        {
+                            _w.Line("EnsureBatchCapacity(count);");
+                            _w.Line("double sum = GradientBatchProducts(ref x, ref t, count);");
+                            _w.Line("ApplyOptimizer(learningRate, 1f);");
+                            _w.Line("return (float)(sum / count);");
+                        }
                     }
 
                     _w.Line();
-                    CheckLearningRate();
+                    _w.Line("// a few samples: back-propagate each, then one update on the mean gradient g = (1/n) sum of theirs");
                     _w.Line("ZeroGradients();");
                     _w.Line("double loss = 0;");
                     using (_w.Block("for (int s = 0; s < count; s++)"))
                     {
-                        _w.Line("loss += BackwardSample(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));");
+                        _w.Line("loss += BackwardSample(ref Unsafe.Add(ref x, s * InputSize), ref Unsafe.Add(ref t, s * OutputSize));");
                     }
 
                     _w.Line();
-                    _w.Line("// one update on the mean gradient: g = (1/n) sum of the samples' gradients");
                     _w.Line("ApplyOptimizer(learningRate, 1f / count);");
                     _w.Line("return (float)(loss / count);");
                 }
 
                 _w.Line();
-                WriteSampleCountHelper();
+            }
+
+            private void WriteTrainSequentialMethod()
+            {
+                _w.Line("/// <summary>");
+                _w.Line("/// Per-sample training over n samples in order: one update per sample, the same as <see cref=\"TrainBatch\"/>");
+                _w.Line("/// on each sample in turn" + (UpdatesInPlace ? ", bit for bit. The first layer's update of each sample shares its pass over" : "."));
+                if (UpdatesInPlace)
+                {
+                    _w.Line("/// W1 with the next sample's forward pass, which halves the memory traffic of the largest layer.");
+                }
+
+                _w.Line("/// </summary>");
+                _w.Line("/// <param name=\"inputs\">n samples of <see cref=\"InputSize\"/> values each, row after row (n at least 1).</param>");
+                _w.Line("/// <param name=\"targets\">n expected outputs of <see cref=\"OutputSize\"/> values each, row after row.</param>");
+                _w.Line("/// <param name=\"learningRate\">The step size lr, finite and 0 or more.</param>");
+                _w.Line("/// <returns>The mean of the samples' losses, each measured before its own update.</returns>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit n samples, or n is 0.</exception>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is negative, infinite or NaN.</exception>");
+                Generated();
+                using (_w.Block($"public float TrainSequential({ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
+                {
+                    WriteBatchChecks();
+                    _w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    _w.Line("ref float t = ref MemoryMarshal.GetReference(targets);");
+                    if (UpdatesInPlace)
+                    {
+                        using (_w.Block("if (_gradientsMayBeNonZero)"))
+                        {
+                            _w.Line("ZeroGradients();");
+                        }
+
+                        _w.Line();
+                        _w.Line("return (float)(TrainSequence(ref x, ref t, count, learningRate) / count);");
+                    }
+                    else
+                    {
+                        _w.Line("double loss = 0;");
+                        using (_w.Block("for (int s = 0; s < count; s++)"))
+                        {
+                            _w.Line("ZeroGradients();");
+                            _w.Line("loss += BackwardSample(ref Unsafe.Add(ref x, s * InputSize), ref Unsafe.Add(ref t, s * OutputSize));");
+                            _w.Line("ApplyOptimizer(learningRate, 1f);");
+                        }
+
+                        _w.Line();
+                        _w.Line("return (float)(loss / count);");
+                    }
+                }
+
+                _w.Line();
+            }
+
+            /// <summary>Records whether _gradients may hold non-zero values; only the fused SGD paths need to know.</summary>
+            private void MarkGradients(bool mayBeNonZero)
+            {
+                if (UpdatesInPlace)
+                {
+                    _w.Line($"_gradientsMayBeNonZero = {(mayBeNonZero ? "true" : "false")};");
+                }
+            }
+
+            /// <summary>The argument checks TrainBatch and TrainSequential share; declares <c>count</c>.</summary>
+            private void WriteBatchChecks()
+            {
+                _w.Line("int count = SampleCount(inputs, targets, OutputSize, nameof(targets));");
+                using (_w.Block("if (count == 0)"))
+                {
+                    _w.Line($"{Helpers}.ThrowEmptyBatch(nameof({ClassName}), nameof(inputs), InputSize);");
+                }
+
+                _w.Line();
+                CheckLearningRate();
             }
 
             private void WriteSampleCountHelper()

@@ -196,7 +196,10 @@ public sealed partial class NetworkGenerator
                     .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)) + ".g.cs";
                 string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
 
-                return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!);
+                bool fusedMultiplyAdd = compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512") is { } vector512 &&
+                    !vector512.GetMembers("FusedMultiplyAdd").IsEmpty;
+
+                return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!, fusedMultiplyAdd);
             }
 
             /// <summary>Checks that the class can receive generated members: partial, not static, not generic, its containers partial.</summary>

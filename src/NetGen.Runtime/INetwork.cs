@@ -63,4 +63,10 @@ public interface INetwork
     /// Equivalent to <see cref="ZeroGradients"/>, <see cref="Backward"/> on each sample, scaling by 1/n, <see cref="Step"/>.
     /// </summary>
     float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
+    /// <summary>
+    /// Per-sample training over n samples in order: one update per sample, the same as <see cref="TrainBatch"/>
+    /// on each sample in turn. Returns the mean of the samples' losses, each before its own update.
+    /// </summary>
+    float TrainSequential(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
 }

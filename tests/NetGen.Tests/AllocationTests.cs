@@ -26,6 +26,7 @@ public sealed class AllocationTests
             network.TrainBatch(inputs.AsSpan(0, n), targets.AsSpan(0, m), 0.01f);
             network.TrainBatch(inputs.AsSpan(0, 3 * n), targets.AsSpan(0, 3 * m), 0.01f);
             network.Predict(inputs.AsSpan(0, 5 * n), outputs.AsSpan(0, 5 * m));
+            network.TrainSequential(inputs, targets, 0.01f);
         }
 
         Exercise(); // first calls at each batch size may allocate scratch space

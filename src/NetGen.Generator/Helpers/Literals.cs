@@ -18,11 +18,50 @@ internal static class Literals
         return text + "f";
     }
 
+    /// <summary>An integer as C# source, the same in every culture.</summary>
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>An integer with thousands separators for comments and docs, such as <c>101,770</c>.</summary>
     public static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>A float for prose (comments and docs), without the suffix.</summary>
     public static string FloatProse(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="a"/> + <paramref name="b"/> as source, leaving out a zero term.</summary>
+    public static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : $"{a} + {b}";
+
+    /// <summary><paramref name="a"/> * <paramref name="b"/> as source, parenthesising a compound left operand.</summary>
+    public static string Times(string a, string b) => $"{Operand(a)} * {b}";
+
+    /// <summary>An expression as an operand: parenthesised unless it is a name, a number or a single call.</summary>
+    public static string Operand(string expression) => IsAtomic(expression) ? expression : $"({expression})";
+
+    /// <summary>Whether <paramref name="expression"/> is a name, a number, or one call whose parentheses close at its end.</summary>
+    public static bool IsAtomic(string expression)
+    {
+        int open = expression.IndexOf('(');
+        if (open < 0)
+        {
+            return expression.IndexOf(' ') < 0;
+        }
+
+        if (expression[expression.Length - 1] != ')' || expression.Substring(0, open).IndexOf(' ') >= 0)
+        {
+            return false;
+        }
+
+        int depth = 0;
+        for (int i = open; i < expression.Length; i++)
+        {
+            depth += expression[i] == '(' ? 1 : expression[i] == ')' ? -1 : 0;
+            if (depth == 0 && i < expression.Length - 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Escapes an identifier that is a C# keyword with <c>@</c>.</summary>
     public static string Identifier(string name) =>
