@@ -59,10 +59,10 @@ public sealed partial class NetworkGenerator
                 if (previous.Activation != ActivationKind.Identity)
                 {
                     int p = previous.Number;
-                    string a = sample ? "_a" + p : "_batchA" + p;
-                    string delta = sample ? "_delta" + p : "_batchDelta" + p;
+                    string a = sample ? Ref("_a" + p) : "_batchA" + p + ".Start";
+                    string delta = sample ? Ref("_delta" + p) : "_batchDelta" + p + ".Start";
                     _w.Line($"// dE/dz{p} = dE/da{p} * {Describe.Activation(previous)}'(z{p})");
-                    _w.Line($"Layer{p}Derivative(ref {Ref(a)}, ref {Ref(delta)}, {rows});");
+                    _w.Line($"Layer{p}Derivative(ref {a}, ref {delta}, {rows});");
                 }
             }
 

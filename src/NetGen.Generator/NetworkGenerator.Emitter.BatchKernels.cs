@@ -28,11 +28,13 @@ public sealed partial class NetworkGenerator
             private void WriteForwardBatchKernel(DenseLayerModel layer)
             {
                 int n = layer.Number;
+                bool fused = IsVectorised(layer.Activation) && layer.Activation != ActivationKind.Identity;
+                string result = fused ? $"A = {Describe.Activation(layer)}(X W{n}^T + b{n})" : $"Z = X W{n}^T + b{n}";
                 WriteKernel(
                     $"Layer{n}ForwardBatch",
-                    "ref float x, ref float packed, ref float b, ref float z, int rows",
-                    "ref x, ref packed, ref b, ref z, rows",
-                    $"Dense layer {n}, a batch: Z = X W{n}^T + b{n} for <paramref name=\"rows\"/> samples; X is [rows, {layer.Inputs}], W{n}^T comes packed as [{layer.Inputs}, {layer.Units}].",
+                    "ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd",
+                    "ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd",
+                    $"Dense layer {n}, a batch: {result} for <paramref name=\"rows\"/> samples and the units [columnStart, columnEnd); X is [rows, {layer.Inputs}], W{n}^T comes packed as [{layer.Inputs}, {layer.Units}].",
                     simd => WriteGemm(simd, new GemmSpec(
                         Rows: "rows",
                         ConstantRows: null,
@@ -42,7 +44,11 @@ public sealed partial class NetworkGenerator
                         B: "packed",
                         BOffset: (k, c) => Literals.Plus(Literals.Times(k, Units(layer)), c),
                         Epilogue: (width, r, c, acc) =>
-                            _w.Line(width.Store($"{acc} + {width.Load("b", c)}", "z", Literals.Plus(Literals.Times(r, Units(layer)), c))))));
+                        {
+                            string z = $"{acc} + {width.Load("b", c)}";
+                            _w.Line(width.Store(fused ? ActivateVector(width, layer, $"({z})") : z, "z", Literals.Plus(Literals.Times(r, Units(layer)), c)));
+                        },
+                        SplitsColumns: true)));
             }
 
             private void WriteInputGradientBatchKernel(DenseLayerModel layer)
@@ -77,14 +83,14 @@ public sealed partial class NetworkGenerator
                 string decay = update && HasWeightDecay ? ", float decay" : string.Empty;
                 WriteKernel(
                     update ? $"Layer{n}WeightUpdateBatch" : $"Layer{n}WeightGradientBatch",
-                    $"ref float delta, ref float x, ref float target, int rows, float scale{decay}",
-                    $"ref delta, ref x, ref target, rows, scale{(decay.Length > 0 ? ", decay" : string.Empty)}",
+                    $"ref float delta, ref float x, ref float target, int units, int rows, float scale{decay}",
+                    $"ref delta, ref x, ref target, units, rows, scale{(decay.Length > 0 ? ", decay" : string.Empty)}",
                     update
-                        ? $"Dense layer {n}, a batch: W{n} = W{n}{(HasWeightDecay ? " decay" : string.Empty)} + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n)."
-                        : $"Dense layer {n}, a batch: dE/dW{n} = scale dE/dZ^T X, [{layer.Units}, rows] x [rows, {layer.Inputs}], with scale = 1 / n for the mean.",
+                        ? $"Dense layer {n}, a batch: W{n} = W{n}{(HasWeightDecay ? " decay" : string.Empty)} + scale dE/dZ^T X for <paramref name=\"units\"/> rows of W{n}, the SGD step applied as the product is computed (scale = -lr / n)."
+                        : $"Dense layer {n}, a batch: dE/dW{n} = scale dE/dZ^T X for <paramref name=\"units\"/> rows of W{n}, [units, rows] x [rows, {layer.Inputs}], with scale = 1 / n for the mean.",
                     simd => WriteGemm(simd, new GemmSpec(
-                        Rows: Units(layer),
-                        ConstantRows: layer.Units,
+                        Rows: "units",
+                        ConstantRows: null,
                         Columns: layer.Inputs,
                         Steps: "rows",
                         A: (r, k) => $"Unsafe.Add(ref delta, {Literals.Plus(Literals.Times(k, Units(layer)), r)})",

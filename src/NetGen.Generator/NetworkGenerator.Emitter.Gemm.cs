@@ -22,6 +22,11 @@ public sealed partial class NetworkGenerator
         /// <param name="B">The ref variable B starts at.</param>
         /// <param name="BOffset">The offset of B[k, c] from <paramref name="B"/>.</param>
         /// <param name="Epilogue">Writes the statements that finish C[r, c..] from an accumulator (width, r, c, acc).</param>
+        /// <param name="SplitsColumns">
+        /// Whether the kernel computes only the columns [columnStart, columnEnd), where columnStart is a
+        /// multiple of <c>ClassWriter.ColumnSplit</c> (a multiple of every tile width): full tiles run where the
+        /// whole computation would run them, and the exact tail only in the part that reaches the last column.
+        /// </param>
         private sealed record GemmSpec(
             string Rows,
             int? ConstantRows,
@@ -30,10 +35,14 @@ public sealed partial class NetworkGenerator
             Func<string, string, string> A,
             string B,
             Func<string, string, string> BOffset,
-            Action<Simd, string, string, string> Epilogue);
+            Action<Simd, string, string, string> Epilogue,
+            bool SplitsColumns = false);
 
         private sealed partial class ClassWriter
         {
+            /// <summary>Columns a matrix product may be split at: the widest tile's width, so tiles fall where they fall on one thread.</summary>
+            public const int ColumnSplit = 64;
+
             /// <summary>Rows and full-width vectors of C held in registers per tile: 24 of the 32 zmm registers, 12 of 16 ymm, 8 of 16 xmm.</summary>
             private static (int Rows, int Vectors) GemmTile(Simd simd) =>
                 simd == Simd.Vector512 ? (6, 4) : simd == Simd.Vector256 ? (6, 2) : simd == Simd.Vector128 ? (4, 2) : (1, 1);
@@ -83,7 +92,14 @@ public sealed partial class NetworkGenerator
             }
 
             private void WriteGemmRowBlock(Simd simd, GemmSpec spec, int rows, int vectors) =>
-                WriteColumnTiles(simd, spec.Columns, vectors, chunks => WriteMicroKernel(spec, rows, chunks), index: "c", splitTail: true);
+                WriteColumnTiles(
+                    simd,
+                    spec.Columns,
+                    vectors,
+                    chunks => WriteMicroKernel(spec, rows, chunks),
+                    index: "c",
+                    splitTail: true,
+                    range: spec.SplitsColumns ? ("columnStart", "columnEnd") : null);
 
             /// <summary>The innermost loop: <paramref name="rows"/> x chunks accumulators, one step of the sum per iteration.</summary>
             private void WriteMicroKernel(GemmSpec spec, int rows, IReadOnlyList<(Simd Width, string Offset)> chunks)
@@ -133,52 +149,35 @@ public sealed partial class NetworkGenerator
 
             /// <summary>
             /// Packs W [units, inputs] as its transpose [inputs, units], so the forward matrix product reads
-            /// rows of it. In 8 x 8 blocks, so that both the reads and the writes of a block stay in cache.
+            /// rows of it. In blocks of 8 units, so that both the reads and the writes of a block stay in cache.
             /// </summary>
             private void WritePackKernel(Model.DenseLayerModel layer)
             {
-                int n = layer.Number, units = layer.Units, inputs = layer.Inputs;
-                int units8 = units / 8 * 8, inputs8 = inputs / 8 * 8;
-                _w.Line($"/// <summary>Dense layer {n}: packed[i, j] = W{n}[j, i], the transpose the forward matrix product reads row by row.</summary>");
+                int n = layer.Number;
+                _w.Line($"/// <summary>Dense layer {n}: packed[i, j] = W{n}[j, i] for <paramref name=\"units\"/> rows j of W{n}, the transpose the forward matrix product reads row by row.</summary>");
                 Generated();
                 _w.Line(AggressiveOptimization);
-                using (_w.Block($"private static void Layer{n}Pack(ref float w, ref float packed)"))
+                using (_w.Block($"private static void Layer{n}Pack(ref float w, ref float packed, int units)"))
                 {
-                    if (units8 > 0 && inputs8 > 0)
+                    _w.Line("// blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written");
+                    _w.Line("int j0 = 0;");
+                    using (_w.Block("for (; j0 + 8 <= units; j0 += 8)"))
+                    using (_w.Block($"for (int i = 0; i < {Inputs(layer)}; i++)"))
                     {
-                        _w.Line("// 8 x 8 blocks: eight rows of W are read while eight rows of the transpose are written");
-                        using (_w.Block($"for (int j0 = 0; j0 < {units8}; j0 += 8)"))
-                        using (_w.Block($"for (int i = 0; i < {inputs8}; i++)"))
+                        _w.Line($"ref float source = ref Unsafe.Add(ref w, j0 * {Inputs(layer)} + i);");
+                        _w.Line($"ref float target = ref Unsafe.Add(ref packed, i * {Units(layer)} + j0);");
+                        for (int q = 0; q < 8; q++)
                         {
-                            _w.Line($"ref float source = ref Unsafe.Add(ref w, j0 * {Inputs(layer)} + i);");
-                            _w.Line($"ref float target = ref Unsafe.Add(ref packed, i * {Units(layer)} + j0);");
-                            for (int q = 0; q < 8; q++)
-                            {
-                                _w.Line($"Unsafe.Add(ref target, {q}) = Unsafe.Add(ref source, {(q == 0 ? "0" : $"{q} * {Inputs(layer)}")});");
-                            }
+                            _w.Line($"Unsafe.Add(ref target, {q}) = Unsafe.Add(ref source, {(q == 0 ? "0" : $"{q} * {Inputs(layer)}")});");
                         }
                     }
 
-                    if (inputs > inputs8 && units8 > 0)
+                    _w.Line();
+                    _w.Line("// the last rows, which do not fill a block");
+                    using (_w.Block("for (int j = j0; j < units; j++)"))
+                    using (_w.Block($"for (int i = 0; i < {Inputs(layer)}; i++)"))
                     {
-                        _w.Line();
-                        _w.Line("// the last inputs, which do not fill a block");
-                        using (_w.Block($"for (int j = 0; j < {units8}; j++)"))
-                        using (_w.Block($"for (int i = {inputs8}; i < {inputs}; i++)"))
-                        {
-                            _w.Line($"Unsafe.Add(ref packed, i * {Units(layer)} + j) = Unsafe.Add(ref w, j * {Inputs(layer)} + i);");
-                        }
-                    }
-
-                    if (units > units8)
-                    {
-                        _w.Line();
-                        _w.Line("// the last units, which do not fill a block");
-                        using (_w.Block($"for (int j = {units8}; j < {units}; j++)"))
-                        using (_w.Block($"for (int i = 0; i < {inputs}; i++)"))
-                        {
-                            _w.Line($"Unsafe.Add(ref packed, i * {Units(layer)} + j) = Unsafe.Add(ref w, j * {Inputs(layer)} + i);");
-                        }
+                        _w.Line($"Unsafe.Add(ref packed, i * {Units(layer)} + j) = Unsafe.Add(ref w, j * {Inputs(layer)} + i);");
                     }
                 }
 

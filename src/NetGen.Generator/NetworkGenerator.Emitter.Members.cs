@@ -162,26 +162,27 @@ public sealed partial class NetworkGenerator
 
                 _w.Line();
                 _w.Line("// A batch's activations and dE/dz, [samples, units] per layer, and each W packed as its transpose for");
-                _w.Line("// the forward matrix product. Allocated by the first batch, and again only for a larger batch.");
+                _w.Line("// the forward matrix product. Allocated by the first batch, and again only for a larger batch; aligned");
+                _w.Line("// to cache lines, so threads writing neighbouring units do not share a line.");
                 _w.Line("private int _batchCapacity;");
                 foreach (DenseLayerModel layer in _model.Layers)
                 {
-                    _w.Line($"private float[] _packed{layer.Number} = global::System.Array.Empty<float>();");
+                    _w.Line($"private global::NetGen.Internal.AlignedBuffer _packed{layer.Number} = global::NetGen.Internal.AlignedBuffer.Empty;");
                 }
 
                 foreach (DenseLayerModel layer in _model.Layers)
                 {
-                    _w.Line($"private float[] _batchA{layer.Number} = global::System.Array.Empty<float>();");
+                    _w.Line($"private global::NetGen.Internal.AlignedBuffer _batchA{layer.Number} = global::NetGen.Internal.AlignedBuffer.Empty;");
                 }
 
                 if (KeepsOutputPreActivation)
                 {
-                    _w.Line($"private float[] _batchZ{Last.Number} = global::System.Array.Empty<float>();");
+                    _w.Line($"private global::NetGen.Internal.AlignedBuffer _batchZ{Last.Number} = global::NetGen.Internal.AlignedBuffer.Empty;");
                 }
 
                 foreach (DenseLayerModel layer in _model.Layers)
                 {
-                    _w.Line($"private float[] _batchDelta{layer.Number} = global::System.Array.Empty<float>();");
+                    _w.Line($"private global::NetGen.Internal.AlignedBuffer _batchDelta{layer.Number} = global::NetGen.Internal.AlignedBuffer.Empty;");
                 }
 
                 _w.Line();
@@ -348,8 +349,8 @@ public sealed partial class NetworkGenerator
                     using (_w.Block("for (int start = 0; start < count; start += PredictChunk)"))
                     {
                         _w.Line("int rows = global::System.Math.Min(PredictChunk, count - start);");
-                        _w.Line("ForwardBatch(ref Unsafe.Add(ref x, start * InputSize), rows);");
-                        _w.Line($"new {ReadOnlySpan}(_batchA{Last.Number}, 0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
+                        _w.Line("ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);");
+                        _w.Line($"_batchA{Last.Number}.Span.Slice(0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
                     }
                 }
 
@@ -450,7 +451,7 @@ public sealed partial class NetworkGenerator
                         using (_w.Block("if (count >= MatrixProductBatch)"))
                         {
                             _w.Line("EnsureBatchCapacity(count);");
-                            _w.Line("double sum = TrainBatchProducts(ref x, ref t, count, learningRate);");
+                            _w.Line("double sum = TrainBatchProducts(inputs, targets, count, learningRate);");
                             _w.Line("_stepCount++;");
                             _w.Line("return (float)(sum / count);");
                         }
@@ -460,7 +461,7 @@ public sealed partial class NetworkGenerator
                         using (_w.Block("if (count >= MatrixProductBatch)"))
                         {
                             _w.Line("EnsureBatchCapacity(count);");
-                            _w.Line("double sum = GradientBatchProducts(ref x, ref t, count);");
+                            _w.Line("double sum = GradientBatchProducts(inputs, targets, count);");
                             _w.Line("ApplyOptimizer(learningRate, 1f);");
                             _w.Line("return (float)(sum / count);");
                         }

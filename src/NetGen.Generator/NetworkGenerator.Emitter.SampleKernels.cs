@@ -326,6 +326,7 @@ public sealed partial class NetworkGenerator
                 _w.Line(sgd ? $"// W{n}[j, i] += u_j x_i with u_j = -lr dE/dz_j" : $"// dE/dW{n}[j, i] += dE/dz_j x_i");
                 using (_w.Block($"for (int j = 0; j < {Units(layer)}; j++)"))
                 {
+                    WriteSkipZeroRow(sgd);
                     string scalar = sgd ? "-learningRate * Unsafe.Add(ref delta, j)" : "Unsafe.Add(ref delta, j)";
                     _w.Line($"float dj = {scalar};");
                     if (!simd.IsScalar)
@@ -344,6 +345,25 @@ public sealed partial class NetworkGenerator
                         _w.Line(width.Store(updated, target, offset));
                     });
                 }
+            }
+
+            /// <summary>
+            /// A row whose dE/dz_j is 0 (every unit a ReLU switched off, for one) changes neither W[j, :] nor
+            /// dE/dx: skip it. Not with weight decay, which changes every weight.
+            /// </summary>
+            private void WriteSkipZeroRow(bool sgd)
+            {
+                if (sgd && HasWeightDecay)
+                {
+                    return;
+                }
+
+                using (_w.Block("if (Unsafe.Add(ref delta, j) == 0f)"))
+                {
+                    _w.Line("continue; // dE/dz_j = 0: this row changes nothing");
+                }
+
+                _w.Line();
             }
 
             /// <summary>
@@ -366,6 +386,7 @@ public sealed partial class NetworkGenerator
 
                     using (_w.Block($"for (int j = 0; j < {Units(layer)}; j++)"))
                     {
+                        WriteSkipZeroRow(sgd);
                         _w.Line("float dj = Unsafe.Add(ref delta, j);");
                         if (sgd)
                         {
@@ -415,18 +436,50 @@ public sealed partial class NetworkGenerator
             /// <paramref name="splitTail"/>, the smaller tile, the narrower vectors and each scalar column are
             /// separate passes, which keeps a matrix product's accumulators within the registers.
             /// </summary>
-            private void WriteColumnTiles(Simd simd, int length, int vectors, System.Action<IReadOnlyList<(Simd Width, string Offset)>> tile, string index = "i", bool splitTail = false)
+            private void WriteColumnTiles(
+                Simd simd,
+                int length,
+                int vectors,
+                System.Action<IReadOnlyList<(Simd Width, string Offset)>> tile,
+                string index = "i",
+                bool splitTail = false,
+                (string Start, string End)? range = null)
             {
                 int tileWidth = vectors * simd.Lanes;
                 int looped = length / tileWidth * tileWidth;
                 if (looped > 0)
                 {
-                    using (_w.Block($"for (int {index} = 0; {index} < {looped}; {index} += {tileWidth})"))
+                    string loop = range is { } r
+                        ? $"for (int {index} = {r.Start}; {index} < global::System.Math.Min({r.End}, {looped}); {index} += {tileWidth})"
+                        : $"for (int {index} = 0; {index} < {looped}; {index} += {tileWidth})";
+                    using (_w.Block(loop))
                     {
                         tile([.. Enumerable.Range(0, vectors).Select(v => (simd, v == 0 ? index : $"{index} + {v * simd.Lanes}"))]);
                     }
                 }
 
+                if (range is { } part && looped < length)
+                {
+                    // the tail columns belong to the part that reaches the last column
+                    using (_w.Block($"if ({part.End} == {length})"))
+                    {
+                        WriteColumnRest(simd, length, looped, tile, index, splitTail);
+                    }
+
+                    return;
+                }
+
+                WriteColumnRest(simd, length, looped, tile, index, splitTail);
+            }
+
+            private void WriteColumnRest(
+                Simd simd,
+                int length,
+                int looped,
+                System.Action<IReadOnlyList<(Simd Width, string Offset)>> tile,
+                string index,
+                bool splitTail)
+            {
                 ChunkPlan rest = simd.Plan(length - looped);
                 string At(int offset) => Literals.Int(looped + offset);
                 var full = new List<(Simd, string)>();
@@ -468,6 +521,25 @@ public sealed partial class NetworkGenerator
                 }
             }
 
+            /// <summary>Whether the SGD kernels skip rows whose dE/dz is 0 (not with weight decay).</summary>
+            private bool SkipsZeroRows => !HasWeightDecay;
+
+            /// <summary>
+            /// The weight after a fused step, or the old weight where the row's dE/dz is 0: Layer1BackwardSgd
+            /// skips such rows, and adding x (-lr 0) could turn a weight of -0 into +0.
+            /// </summary>
+            private string KeptOrUpdated(Simd width, string keep, string d, string x, string u, string old)
+            {
+                if (!SkipsZeroRows)
+                {
+                    return UpdatedWeight(width, x, u, old);
+                }
+
+                return width.IsScalar
+                    ? $"{d} == 0f ? {old} : {UpdatedWeight(width, x, u, old)}"
+                    : $"{width.Name}.ConditionalSelect({keep}, {old}, {UpdatedWeight(width, x, u, old)})";
+            }
+
             /// <summary>
             /// Per-sample SGD over a sequence of samples, first layer: the update of sample s and the forward
             /// pass of sample s + 1 in one pass over W1, which halves its memory traffic. Row by row it computes
@@ -500,6 +572,11 @@ public sealed partial class NetworkGenerator
                                 for (int r = 0; r < blockRows; r++)
                                 {
                                     _w.Line($"var uv{r} = {simd.Broadcast($"u{r}")};");
+                                    if (SkipsZeroRows && !simd.IsScalar)
+                                    {
+                                        _w.Line($"var keep{r} = {simd.Name}.Equals({simd.Broadcast($"d{r}")}, {simd.Zero}); // dE/dz = 0: W1[j, :] stays as it is");
+                                    }
+
                                     _w.Line($"var sum{r} = {simd.Zero};");
                                 }
 
@@ -510,7 +587,8 @@ public sealed partial class NetworkGenerator
                                     for (int r = 0; r < blockRows; r++)
                                     {
                                         string at = Literals.Plus($"{RowOffset(j, r)} * {Inputs(layer)}", "i");
-                                        _w.Line($"var w{r} = {UpdatedWeight(simd, "xi", $"uv{r}", simd.Load("w", at))};");
+                                        _w.Line($"var old{r} = {simd.Load("w", at)};");
+                                        _w.Line($"var w{r} = {KeptOrUpdated(simd, $"keep{r}", $"d{r}", "xi", $"uv{r}", $"old{r}")};");
                                         _w.Line(simd.Store($"w{r}", "w", at));
                                         _w.Line($"sum{r} = {MulAdd(simd, $"w{r}", "ni", $"sum{r}")};");
                                     }
@@ -536,7 +614,9 @@ public sealed partial class NetworkGenerator
                                 {
                                     string at = Literals.Plus($"{RowOffset(j, r)} * {Inputs(layer)}", Literals.Int(offset));
                                     string updated = $"wTail{offset}_{r}";
-                                    _w.Line($"var {updated} = {UpdatedWeight(width, x, width.Broadcast($"u{r}"), width.Load("w", at))};");
+                                    string keep = $"{width.Name}.Equals({width.Broadcast($"d{r}")}, {width.Zero})";
+                                    _w.Line($"var old{offset}_{r} = {width.Load("w", at)};");
+                                    _w.Line($"var {updated} = {KeptOrUpdated(width, keep, $"d{r}", x, width.Broadcast($"u{r}"), $"old{offset}_{r}")};");
                                     _w.Line(width.Store(updated, "w", at));
                                     terms[r].Add(width.Sum($"{updated} * {next}"));
                                 }

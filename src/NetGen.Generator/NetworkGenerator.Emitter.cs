@@ -53,7 +53,7 @@ public sealed partial class NetworkGenerator
             }
 
             WriteClassDocumentation(writer, model);
-            using (writer.Block("partial class " + Literals.Identifier(model.ClassName) + " : global::NetGen.INetwork"))
+            using (writer.Block("partial class " + Literals.Identifier(model.ClassName) + " : global::NetGen.INetwork, global::NetGen.Threading.IParallelJob"))
             {
                 new ClassWriter(writer, model).Write();
             }

@@ -25,7 +25,7 @@ namespace Samples.Digits
     /// <para>101,770 parameters in all. Loss: cross-entropy, E = -sum t ln y, fused with softmax (dE/dz = y - t).</para>
     /// <para>Optimizer: SGD, p -= lr g.</para>
     /// </remarks>
-    partial class MnistClassifier : global::NetGen.INetwork
+    partial class MnistClassifier : global::NetGen.INetwork, global::NetGen.Threading.IParallelJob
     {
         /// <summary>Number of inputs of one sample.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -84,15 +84,16 @@ namespace Samples.Digits
         private readonly float[] _delta2 = new float[Layer2Units];
 
         // A batch's activations and dE/dz, [samples, units] per layer, and each W packed as its transpose for
-        // the forward matrix product. Allocated by the first batch, and again only for a larger batch.
+        // the forward matrix product. Allocated by the first batch, and again only for a larger batch; aligned
+        // to cache lines, so threads writing neighbouring units do not share a line.
         private int _batchCapacity;
-        private float[] _packed1 = global::System.Array.Empty<float>();
-        private float[] _packed2 = global::System.Array.Empty<float>();
-        private float[] _batchA1 = global::System.Array.Empty<float>();
-        private float[] _batchA2 = global::System.Array.Empty<float>();
-        private float[] _batchZ2 = global::System.Array.Empty<float>();
-        private float[] _batchDelta1 = global::System.Array.Empty<float>();
-        private float[] _batchDelta2 = global::System.Array.Empty<float>();
+        private global::NetGen.Internal.AlignedBuffer _packed1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _packed2 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchA1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchA2 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchZ2 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchDelta1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchDelta2 = global::NetGen.Internal.AlignedBuffer.Empty;
 
         /// <summary>Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</summary>
         private const int MatrixProductBatch = 4;
@@ -205,8 +206,8 @@ namespace Samples.Digits
             for (int start = 0; start < count; start += PredictChunk)
             {
                 int rows = global::System.Math.Min(PredictChunk, count - start);
-                ForwardBatch(ref Unsafe.Add(ref x, start * InputSize), rows);
-                new global::System.ReadOnlySpan<float>(_batchA2, 0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);
+                _batchA2.Span.Slice(0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
             }
         }
 
@@ -303,7 +304,7 @@ namespace Samples.Digits
             if (count >= MatrixProductBatch)
             {
                 EnsureBatchCapacity(count);
-                double sum = TrainBatchProducts(ref x, ref t, count, learningRate);
+                double sum = TrainBatchProducts(inputs, targets, count, learningRate);
                 _stepCount++;
                 return (float)(sum / count);
             }
@@ -502,64 +503,152 @@ namespace Samples.Digits
 
             if (_packed1.Length == 0)
             {
-                _packed1 = new float[Layer1Inputs * Layer1Units];
-                _packed2 = new float[Layer2Inputs * Layer2Units];
+                _packed1 = new global::NetGen.Internal.AlignedBuffer(Layer1Inputs * Layer1Units);
+                _packed2 = new global::NetGen.Internal.AlignedBuffer(Layer2Inputs * Layer2Units);
             }
 
-            _batchA1 = new float[rows * Layer1Units];
-            _batchDelta1 = new float[rows * Layer1Units];
-            _batchA2 = new float[rows * Layer2Units];
-            _batchDelta2 = new float[rows * Layer2Units];
-            _batchZ2 = new float[rows * Layer2Units];
+            _batchA1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+            _batchDelta1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+            _batchA2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
+            _batchDelta2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
+            _batchZ2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
             _batchCapacity = rows;
+        }
+
+        // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+        private const int PackLayer1 = 1;
+        private const int ForwardLayer1 = 2;
+        private const int PackLayer2 = 3;
+        private const int ForwardLayer2 = 4;
+        private const int ActivateLayer2 = 5;
+        private const int InputGradientLayer2 = 6;
+        private const int WeightsLayer2 = 7;
+        private const int WeightsLayer1 = 8;
+
+        /// <summary>Units are split between threads at multiples of the widest register tile, so every value is computed as on one thread.</summary>
+        private const int ColumnSplit = 64;
+
+        // What the current phase works on, set before it runs.
+        private int _phase;
+        private int _phaseRows;
+        private float _phaseScale;
+
+        /// <summary>Runs a phase on as many threads as its <paramref name="work"/> (multiply-adds) pays for; the result is the same on any number.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        private void RunPhase(int phase, global::System.ReadOnlySpan<float> inputs, int rows, long work)
+        {
+            _phase = phase;
+            _phaseRows = rows;
+            global::NetGen.Threading.WorkerPool.Run(this, global::NetGen.Threading.WorkerPool.ThreadsFor(work), inputs, default);
         }
 
         /// <summary>Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in the batch buffers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(ref float inputs, int rows)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
         {
-            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
-            // layer 1: Z = X W1^T + b1 over the batch, with W1 packed as its transpose; A = ReLU(Z)
-            Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights), ref MemoryMarshal.GetArrayDataReference(_packed1));
-            Layer1ForwardBatch(ref inputs, ref MemoryMarshal.GetArrayDataReference(_packed1), ref Unsafe.Add(ref p, Layer1Biases), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-            Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-            // layer 2: Z = X W2^T + b2 over the batch, with W2 packed as its transpose; A = softmax(Z)
-            Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_packed2));
-            Layer2ForwardBatch(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_packed2), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_batchZ2), rows);
-            Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_batchZ2), ref MemoryMarshal.GetArrayDataReference(_batchA2), rows);
+            // layer 1: W1 packed as its transpose, for the forward product to read row by row
+            RunPhase(PackLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            // layer 1: A = ReLU(X W1^T + b1) over the batch
+            RunPhase(ForwardLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            // layer 2: W2 packed as its transpose, for the forward product to read row by row
+            RunPhase(PackLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            // layer 2: Z = X W2^T + b2 over the batch
+            RunPhase(ForwardLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            // layer 2: A = softmax(Z), sample by sample
+            RunPhase(ActivateLayer2, inputs, rows, 64L * rows * Layer2Units);
         }
 
         /// <summary>
         /// One SGD step on a batch, as matrix products: forward, then back through each layer, updating it as its dE/dW is computed. Returns the summed loss.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private double TrainBatchProducts(ref float inputs, ref float targets, int rows, float learningRate)
+        private double TrainBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float learningRate)
         {
-            ForwardBatch(ref inputs, rows);
+            ForwardBatch(inputs, rows);
             double loss = 0;
+            ref float t = ref MemoryMarshal.GetReference(targets);
             for (int s = 0; s < rows; s++)
             {
                 int row = s * Layer2Units;
-                loss += OutputLoss(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchZ2), row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchA2), row), ref Unsafe.Add(ref targets, row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), row));
+                loss += OutputLoss(ref Unsafe.Add(ref _batchZ2.Start, row), ref Unsafe.Add(ref _batchA2.Start, row), ref Unsafe.Add(ref t, row), ref Unsafe.Add(ref _batchDelta2.Start, row));
             }
 
-            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // the mean gradient's step: W -= (lr / n) sum over the samples
-            float scale = -learningRate / rows;
-
-            // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes
-            Layer2InputGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
-            // dE/dz1 = dE/da1 * ReLU'(z1)
-            Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
+            _phaseScale = -learningRate / rows;
+            // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes, then dE/dZ1 = dE/dA1 * ReLU'(Z1)
+            RunPhase(InputGradientLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
             // layer 2: W2 -= (lr / n) dE/dZ2^T X, b2 -= (lr / n) sum dE/dZ2
-            Layer2WeightUpdateBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref MemoryMarshal.GetArrayDataReference(_batchA1), ref Unsafe.Add(ref p, Layer2Weights), rows, scale);
-            Layer2BiasUpdateBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref p, Layer2Biases), rows, scale);
+            RunPhase(WeightsLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            Layer2BiasUpdateBatch(ref _batchDelta2.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_parameters), Layer2Biases), rows, _phaseScale);
 
             // layer 1: W1 -= (lr / n) dE/dZ1^T X, b1 -= (lr / n) sum dE/dZ1
-            Layer1WeightUpdateBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref inputs, ref Unsafe.Add(ref p, Layer1Weights), rows, scale);
-            Layer1BiasUpdateBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref Unsafe.Add(ref p, Layer1Biases), rows, scale);
+            RunPhase(WeightsLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            Layer1BiasUpdateBatch(ref _batchDelta1.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_parameters), Layer1Biases), rows, _phaseScale);
 
             return loss;
+        }
+
+        /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/> of the current phase: its share of the rows of the result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        void global::NetGen.Threading.IParallelJob.RunPart(int part, int parts, nint first, nint second)
+        {
+            ref float inputs = ref global::NetGen.Internal.GeneratedCodeHelpers.AsRef(first);
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            int rows = _phaseRows;
+            switch (_phase)
+            {
+                case PackLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref _packed1.Start, start), count);
+                    break;
+                }
+                case ForwardLayer1:
+                {
+                    // each thread computes its own units: the rows of W1 it packed and will update
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1ForwardBatch(ref inputs, ref _packed1.Start, ref Unsafe.Add(ref p, Layer1Biases), ref _batchA1.Start, rows, start, start + count);
+                    break;
+                }
+                case PackLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights + start * Layer2Inputs), ref Unsafe.Add(ref _packed2.Start, start), count);
+                    break;
+                }
+                case ForwardLayer2:
+                {
+                    // each thread computes its own units: the rows of W2 it packed and will update
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2ForwardBatch(ref _batchA1.Start, ref _packed2.Start, ref Unsafe.Add(ref p, Layer2Biases), ref _batchZ2.Start, rows, start, start + count);
+                    break;
+                }
+                case ActivateLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 1);
+                    Layer2Activation(ref Unsafe.Add(ref _batchZ2.Start, start * Layer2Units), ref Unsafe.Add(ref _batchA2.Start, start * Layer2Units), count);
+                    break;
+                }
+                case InputGradientLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 6);
+                    Layer2InputGradientBatch(ref Unsafe.Add(ref _batchDelta2.Start, start * Layer2Units), ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                    Layer1Derivative(ref Unsafe.Add(ref _batchA1.Start, start * Layer2Inputs), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                    break;
+                }
+                case WeightsLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2WeightUpdateBatch(ref Unsafe.Add(ref _batchDelta2.Start, start), ref _batchA1.Start, ref Unsafe.Add(ref p, Layer2Weights + start * Layer2Inputs), count, rows, _phaseScale);
+                    break;
+                }
+                case WeightsLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1WeightUpdateBatch(ref Unsafe.Add(ref _batchDelta1.Start, start), ref inputs, ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), count, rows, _phaseScale);
+                    break;
+                }
+            }
         }
 
         /// <summary>
@@ -1029,6 +1118,11 @@ namespace Samples.Digits
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector512.Create(dj);
                 for (int i = 0; i < 784; i += 16)
@@ -1052,6 +1146,11 @@ namespace Samples.Digits
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector256.Create(dj);
                 for (int i = 0; i < 784; i += 8)
@@ -1075,6 +1174,11 @@ namespace Samples.Digits
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector128.Create(dj);
                 for (int i = 0; i < 784; i += 4)
@@ -1098,6 +1202,11 @@ namespace Samples.Digits
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 for (int i = 0; i < 784; i += 1)
                 {
@@ -1143,6 +1252,11 @@ namespace Samples.Digits
             // W1[j, i] += u_j x_i with u_j = -lr dE/dz_j
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = -learningRate * Unsafe.Add(ref delta, j);
                 var d = Vector512.Create(dj);
                 for (int i = 0; i < 784; i += 16)
@@ -1166,6 +1280,11 @@ namespace Samples.Digits
             // W1[j, i] += u_j x_i with u_j = -lr dE/dz_j
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = -learningRate * Unsafe.Add(ref delta, j);
                 var d = Vector256.Create(dj);
                 for (int i = 0; i < 784; i += 8)
@@ -1189,6 +1308,11 @@ namespace Samples.Digits
             // W1[j, i] += u_j x_i with u_j = -lr dE/dz_j
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = -learningRate * Unsafe.Add(ref delta, j);
                 var d = Vector128.Create(dj);
                 for (int i = 0; i < 784; i += 4)
@@ -1212,6 +1336,11 @@ namespace Samples.Digits
             // W1[j, i] += u_j x_i with u_j = -lr dE/dz_j
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = -learningRate * Unsafe.Add(ref delta, j);
                 for (int i = 0; i < 784; i += 1)
                 {
@@ -1260,27 +1389,35 @@ namespace Samples.Digits
                 float d3 = Unsafe.Add(ref delta, j + 3);
                 float u3 = -learningRate * d3;
                 var uv0 = Vector512.Create(u0);
+                var keep0 = Vector512.Equals(Vector512.Create(d0), Vector512.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum0 = Vector512.Create(0f);
                 var uv1 = Vector512.Create(u1);
+                var keep1 = Vector512.Equals(Vector512.Create(d1), Vector512.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum1 = Vector512.Create(0f);
                 var uv2 = Vector512.Create(u2);
+                var keep2 = Vector512.Equals(Vector512.Create(d2), Vector512.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum2 = Vector512.Create(0f);
                 var uv3 = Vector512.Create(u3);
+                var keep3 = Vector512.Equals(Vector512.Create(d3), Vector512.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum3 = Vector512.Create(0f);
                 for (int i = 0; i < 784; i += 16)
                 {
                     var xi = Vector512.LoadUnsafe(ref x, (nuint)i);
                     var ni = Vector512.LoadUnsafe(ref next, (nuint)i);
-                    var w0 = Vector512.FusedMultiplyAdd(xi, uv0, Vector512.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)));
+                    var old0 = Vector512.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector512.ConditionalSelect(keep0, old0, Vector512.FusedMultiplyAdd(xi, uv0, old0));
                     Vector512.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
                     sum0 = Vector512.FusedMultiplyAdd(w0, ni, sum0);
-                    var w1 = Vector512.FusedMultiplyAdd(xi, uv1, Vector512.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i)));
+                    var old1 = Vector512.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i));
+                    var w1 = Vector512.ConditionalSelect(keep1, old1, Vector512.FusedMultiplyAdd(xi, uv1, old1));
                     Vector512.StoreUnsafe(w1, ref w, (nuint)((j + 1) * Layer1Inputs + i));
                     sum1 = Vector512.FusedMultiplyAdd(w1, ni, sum1);
-                    var w2 = Vector512.FusedMultiplyAdd(xi, uv2, Vector512.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i)));
+                    var old2 = Vector512.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i));
+                    var w2 = Vector512.ConditionalSelect(keep2, old2, Vector512.FusedMultiplyAdd(xi, uv2, old2));
                     Vector512.StoreUnsafe(w2, ref w, (nuint)((j + 2) * Layer1Inputs + i));
                     sum2 = Vector512.FusedMultiplyAdd(w2, ni, sum2);
-                    var w3 = Vector512.FusedMultiplyAdd(xi, uv3, Vector512.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i)));
+                    var old3 = Vector512.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i));
+                    var w3 = Vector512.ConditionalSelect(keep3, old3, Vector512.FusedMultiplyAdd(xi, uv3, old3));
                     Vector512.StoreUnsafe(w3, ref w, (nuint)((j + 3) * Layer1Inputs + i));
                     sum3 = Vector512.FusedMultiplyAdd(w3, ni, sum3);
                 }
@@ -1316,27 +1453,35 @@ namespace Samples.Digits
                 float d3 = Unsafe.Add(ref delta, j + 3);
                 float u3 = -learningRate * d3;
                 var uv0 = Vector256.Create(u0);
+                var keep0 = Vector256.Equals(Vector256.Create(d0), Vector256.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum0 = Vector256.Create(0f);
                 var uv1 = Vector256.Create(u1);
+                var keep1 = Vector256.Equals(Vector256.Create(d1), Vector256.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum1 = Vector256.Create(0f);
                 var uv2 = Vector256.Create(u2);
+                var keep2 = Vector256.Equals(Vector256.Create(d2), Vector256.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum2 = Vector256.Create(0f);
                 var uv3 = Vector256.Create(u3);
+                var keep3 = Vector256.Equals(Vector256.Create(d3), Vector256.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum3 = Vector256.Create(0f);
                 for (int i = 0; i < 784; i += 8)
                 {
                     var xi = Vector256.LoadUnsafe(ref x, (nuint)i);
                     var ni = Vector256.LoadUnsafe(ref next, (nuint)i);
-                    var w0 = Vector256.FusedMultiplyAdd(xi, uv0, Vector256.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)));
+                    var old0 = Vector256.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector256.ConditionalSelect(keep0, old0, Vector256.FusedMultiplyAdd(xi, uv0, old0));
                     Vector256.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
                     sum0 = Vector256.FusedMultiplyAdd(w0, ni, sum0);
-                    var w1 = Vector256.FusedMultiplyAdd(xi, uv1, Vector256.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i)));
+                    var old1 = Vector256.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i));
+                    var w1 = Vector256.ConditionalSelect(keep1, old1, Vector256.FusedMultiplyAdd(xi, uv1, old1));
                     Vector256.StoreUnsafe(w1, ref w, (nuint)((j + 1) * Layer1Inputs + i));
                     sum1 = Vector256.FusedMultiplyAdd(w1, ni, sum1);
-                    var w2 = Vector256.FusedMultiplyAdd(xi, uv2, Vector256.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i)));
+                    var old2 = Vector256.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i));
+                    var w2 = Vector256.ConditionalSelect(keep2, old2, Vector256.FusedMultiplyAdd(xi, uv2, old2));
                     Vector256.StoreUnsafe(w2, ref w, (nuint)((j + 2) * Layer1Inputs + i));
                     sum2 = Vector256.FusedMultiplyAdd(w2, ni, sum2);
-                    var w3 = Vector256.FusedMultiplyAdd(xi, uv3, Vector256.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i)));
+                    var old3 = Vector256.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i));
+                    var w3 = Vector256.ConditionalSelect(keep3, old3, Vector256.FusedMultiplyAdd(xi, uv3, old3));
                     Vector256.StoreUnsafe(w3, ref w, (nuint)((j + 3) * Layer1Inputs + i));
                     sum3 = Vector256.FusedMultiplyAdd(w3, ni, sum3);
                 }
@@ -1372,27 +1517,35 @@ namespace Samples.Digits
                 float d3 = Unsafe.Add(ref delta, j + 3);
                 float u3 = -learningRate * d3;
                 var uv0 = Vector128.Create(u0);
+                var keep0 = Vector128.Equals(Vector128.Create(d0), Vector128.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum0 = Vector128.Create(0f);
                 var uv1 = Vector128.Create(u1);
+                var keep1 = Vector128.Equals(Vector128.Create(d1), Vector128.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum1 = Vector128.Create(0f);
                 var uv2 = Vector128.Create(u2);
+                var keep2 = Vector128.Equals(Vector128.Create(d2), Vector128.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum2 = Vector128.Create(0f);
                 var uv3 = Vector128.Create(u3);
+                var keep3 = Vector128.Equals(Vector128.Create(d3), Vector128.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
                 var sum3 = Vector128.Create(0f);
                 for (int i = 0; i < 784; i += 4)
                 {
                     var xi = Vector128.LoadUnsafe(ref x, (nuint)i);
                     var ni = Vector128.LoadUnsafe(ref next, (nuint)i);
-                    var w0 = MultiplyAdd(xi, uv0, Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)));
+                    var old0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector128.ConditionalSelect(keep0, old0, MultiplyAdd(xi, uv0, old0));
                     Vector128.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
                     sum0 = MultiplyAdd(w0, ni, sum0);
-                    var w1 = MultiplyAdd(xi, uv1, Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i)));
+                    var old1 = Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer1Inputs + i));
+                    var w1 = Vector128.ConditionalSelect(keep1, old1, MultiplyAdd(xi, uv1, old1));
                     Vector128.StoreUnsafe(w1, ref w, (nuint)((j + 1) * Layer1Inputs + i));
                     sum1 = MultiplyAdd(w1, ni, sum1);
-                    var w2 = MultiplyAdd(xi, uv2, Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i)));
+                    var old2 = Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + i));
+                    var w2 = Vector128.ConditionalSelect(keep2, old2, MultiplyAdd(xi, uv2, old2));
                     Vector128.StoreUnsafe(w2, ref w, (nuint)((j + 2) * Layer1Inputs + i));
                     sum2 = MultiplyAdd(w2, ni, sum2);
-                    var w3 = MultiplyAdd(xi, uv3, Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i)));
+                    var old3 = Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + i));
+                    var w3 = Vector128.ConditionalSelect(keep3, old3, MultiplyAdd(xi, uv3, old3));
                     Vector128.StoreUnsafe(w3, ref w, (nuint)((j + 3) * Layer1Inputs + i));
                     sum3 = MultiplyAdd(w3, ni, sum3);
                 }
@@ -1427,7 +1580,8 @@ namespace Samples.Digits
                 {
                     var xi = Unsafe.Add(ref x, i);
                     var ni = Unsafe.Add(ref next, i);
-                    var w0 = xi * uv0 + Unsafe.Add(ref w, j * Layer1Inputs + i);
+                    var old0 = Unsafe.Add(ref w, j * Layer1Inputs + i);
+                    var w0 = d0 == 0f ? old0 : xi * uv0 + old0;
                     Unsafe.Add(ref w, j * Layer1Inputs + i) = w0;
                     sum0 = w0 * ni + sum0;
                 }
@@ -1437,15 +1591,16 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 1: packed[i, j] = W1[j, i], the transpose the forward matrix product reads row by row.</summary>
+        /// <summary>Dense layer 1: packed[i, j] = W1[j, i] for <paramref name="units"/> rows j of W1, the transpose the forward matrix product reads row by row.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Pack(ref float w, ref float packed)
+        private static void Layer1Pack(ref float w, ref float packed, int units)
         {
-            // 8 x 8 blocks: eight rows of W are read while eight rows of the transpose are written
-            for (int j0 = 0; j0 < 128; j0 += 8)
+            // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+            int j0 = 0;
+            for (; j0 + 8 <= units; j0 += 8)
             {
-                for (int i = 0; i < 784; i++)
+                for (int i = 0; i < Layer1Inputs; i++)
                 {
                     ref float source = ref Unsafe.Add(ref w, j0 * Layer1Inputs + i);
                     ref float target = ref Unsafe.Add(ref packed, i * Layer1Units + j0);
@@ -1459,41 +1614,50 @@ namespace Samples.Digits
                     Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer1Inputs);
                 }
             }
+
+            // the last rows, which do not fill a block
+            for (int j = j0; j < units; j++)
+            {
+                for (int i = 0; i < Layer1Inputs; i++)
+                {
+                    Unsafe.Add(ref packed, i * Layer1Units + j) = Unsafe.Add(ref w, j * Layer1Inputs + i);
+                }
+            }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 784], W1^T comes packed as [784, 128].</summary>
+        /// <summary>Dense layer 1, a batch: A = ReLU(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 784], W1^T comes packed as [784, 128].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else
             {
-                Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 784], W1^T comes packed as [784, 128]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: A = ReLU(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 784], W1^T comes packed as [784, 128]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
-                for (int c = 0; c < 128; c += 64)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 64)
                 {
                     var c00 = Vector512.Create(0f);
                     var c01 = Vector512.Create(0f);
@@ -1557,36 +1721,36 @@ namespace Samples.Digits
                         c53 = Vector512.FusedMultiplyAdd(a5v16, b3, c53);
                     }
 
-                    Vector512.StoreUnsafe(c00 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector512.StoreUnsafe(c01 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)(r * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c02 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)(r * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c03 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)(r * Layer1Units + c + 48));
-                    Vector512.StoreUnsafe(c10 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 1) * Layer1Units + c));
-                    Vector512.StoreUnsafe(c11 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)((r + 1) * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c12 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)((r + 1) * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c13 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)((r + 1) * Layer1Units + c + 48));
-                    Vector512.StoreUnsafe(c20 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 2) * Layer1Units + c));
-                    Vector512.StoreUnsafe(c21 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)((r + 2) * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c22 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)((r + 2) * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c23 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)((r + 2) * Layer1Units + c + 48));
-                    Vector512.StoreUnsafe(c30 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer1Units + c));
-                    Vector512.StoreUnsafe(c31 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)((r + 3) * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c32 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)((r + 3) * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c33 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)((r + 3) * Layer1Units + c + 48));
-                    Vector512.StoreUnsafe(c40 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 4) * Layer1Units + c));
-                    Vector512.StoreUnsafe(c41 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)((r + 4) * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c42 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)((r + 4) * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c43 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)((r + 4) * Layer1Units + c + 48));
-                    Vector512.StoreUnsafe(c50 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 5) * Layer1Units + c));
-                    Vector512.StoreUnsafe(c51 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)((r + 5) * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c52 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)((r + 5) * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c53 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)((r + 5) * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c00 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c01 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c02 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c03 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c10 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c11 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c12 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c13 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c20 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c21 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c22 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c23 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c30 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c31 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c32 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c33 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c40 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c41 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c42 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c43 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c50 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c51 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c52 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c53 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c + 48));
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 128; c += 64)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 64)
                 {
                     var c00 = Vector512.Create(0f);
                     var c01 = Vector512.Create(0f);
@@ -1605,24 +1769,24 @@ namespace Samples.Digits
                         c03 = Vector512.FusedMultiplyAdd(a0v16, b3, c03);
                     }
 
-                    Vector512.StoreUnsafe(c00 + Vector512.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector512.StoreUnsafe(c01 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16)), ref z, (nuint)(r * Layer1Units + c + 16));
-                    Vector512.StoreUnsafe(c02 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32)), ref z, (nuint)(r * Layer1Units + c + 32));
-                    Vector512.StoreUnsafe(c03 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48)), ref z, (nuint)(r * Layer1Units + c + 48));
+                    Vector512.StoreUnsafe(Vector512.Max((c00 + Vector512.LoadUnsafe(ref b, (nuint)c)), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector512.StoreUnsafe(Vector512.Max((c01 + Vector512.LoadUnsafe(ref b, (nuint)(c + 16))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 16));
+                    Vector512.StoreUnsafe(Vector512.Max((c02 + Vector512.LoadUnsafe(ref b, (nuint)(c + 32))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 32));
+                    Vector512.StoreUnsafe(Vector512.Max((c03 + Vector512.LoadUnsafe(ref b, (nuint)(c + 48))), Vector512.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 48));
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 784], W1^T comes packed as [784, 128]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: A = ReLU(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 784], W1^T comes packed as [784, 128]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
-                for (int c = 0; c < 128; c += 16)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 16)
                 {
                     var c00 = Vector256.Create(0f);
                     var c01 = Vector256.Create(0f);
@@ -1660,24 +1824,24 @@ namespace Samples.Digits
                         c51 = Vector256.FusedMultiplyAdd(a5v8, b1, c51);
                     }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector256.StoreUnsafe(c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)(r * Layer1Units + c + 8));
-                    Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 1) * Layer1Units + c));
-                    Vector256.StoreUnsafe(c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 1) * Layer1Units + c + 8));
-                    Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 2) * Layer1Units + c));
-                    Vector256.StoreUnsafe(c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 2) * Layer1Units + c + 8));
-                    Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer1Units + c));
-                    Vector256.StoreUnsafe(c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 3) * Layer1Units + c + 8));
-                    Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 4) * Layer1Units + c));
-                    Vector256.StoreUnsafe(c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 4) * Layer1Units + c + 8));
-                    Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 5) * Layer1Units + c));
-                    Vector256.StoreUnsafe(c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 5) * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c10 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c20 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c30 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c40 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)((r + 4) * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c50 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)((r + 5) * Layer1Units + c + 8));
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 128; c += 16)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 16)
                 {
                     var c00 = Vector256.Create(0f);
                     var c01 = Vector256.Create(0f);
@@ -1690,22 +1854,22 @@ namespace Samples.Digits
                         c01 = Vector256.FusedMultiplyAdd(a0v8, b1, c01);
                     }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector256.StoreUnsafe(c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)(r * Layer1Units + c + 8));
+                    Vector256.StoreUnsafe(Vector256.Max((c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector256.StoreUnsafe(Vector256.Max((c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 8));
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 784], W1^T comes packed as [784, 128]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: A = ReLU(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 784], W1^T comes packed as [784, 128]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
             int r = 0;
             for (; r + 4 <= rows; r += 4)
             {
-                for (int c = 0; c < 128; c += 8)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 8)
                 {
                     var c00 = Vector128.Create(0f);
                     var c01 = Vector128.Create(0f);
@@ -1733,20 +1897,20 @@ namespace Samples.Digits
                         c31 = MultiplyAdd(a3v4, b1, c31);
                     }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector128.StoreUnsafe(c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)(r * Layer1Units + c + 4));
-                    Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 1) * Layer1Units + c));
-                    Vector128.StoreUnsafe(c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 1) * Layer1Units + c + 4));
-                    Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 2) * Layer1Units + c));
-                    Vector128.StoreUnsafe(c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 2) * Layer1Units + c + 4));
-                    Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer1Units + c));
-                    Vector128.StoreUnsafe(c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 3) * Layer1Units + c + 4));
+                    Vector128.StoreUnsafe(Vector128.Max((c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector128.StoreUnsafe(Vector128.Max((c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 4));
+                    Vector128.StoreUnsafe(Vector128.Max((c10 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c));
+                    Vector128.StoreUnsafe(Vector128.Max((c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), ref z, (nuint)((r + 1) * Layer1Units + c + 4));
+                    Vector128.StoreUnsafe(Vector128.Max((c20 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c));
+                    Vector128.StoreUnsafe(Vector128.Max((c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), ref z, (nuint)((r + 2) * Layer1Units + c + 4));
+                    Vector128.StoreUnsafe(Vector128.Max((c30 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c));
+                    Vector128.StoreUnsafe(Vector128.Max((c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), ref z, (nuint)((r + 3) * Layer1Units + c + 4));
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 128; c += 8)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 8)
                 {
                     var c00 = Vector128.Create(0f);
                     var c01 = Vector128.Create(0f);
@@ -1759,22 +1923,22 @@ namespace Samples.Digits
                         c01 = MultiplyAdd(a0v4, b1, c01);
                     }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                    Vector128.StoreUnsafe(c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)(r * Layer1Units + c + 4));
+                    Vector128.StoreUnsafe(Vector128.Max((c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), ref z, (nuint)(r * Layer1Units + c));
+                    Vector128.StoreUnsafe(Vector128.Max((c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), ref z, (nuint)(r * Layer1Units + c + 4));
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 784], W1^T comes packed as [784, 128]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, a batch: A = ReLU(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 784], W1^T comes packed as [784, 128]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
             int r = 0;
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 128; c += 1)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 128); c += 1)
                 {
                     var c00 = 0f;
                     for (int k = 0; k < Layer1Inputs; k++)
@@ -1784,41 +1948,42 @@ namespace Samples.Digits
                         c00 = a0s * b0 + c00;
                     }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                    Unsafe.Add(ref z, r * Layer1Units + c) = MathF.Max((c00 + Unsafe.Add(ref b, c)), 0f);
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n).</summary>
+        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X for <paramref name="units"/> rows of W1, the SGD step applied as the product is computed (scale = -lr / n).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1WeightUpdateBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightUpdateBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1WeightUpdateBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightUpdateBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightUpdateBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightUpdateBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightUpdateBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightUpdateBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
             }
             else
             {
-                Layer1WeightUpdateBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightUpdateBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
             }
         }
 
-        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X for <paramref name="units"/> rows of W1, the SGD step applied as the product is computed (scale = -lr / n). Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightUpdateBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightUpdateBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 126; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 for (int c = 0; c < 768; c += 64)
                 {
@@ -1941,7 +2106,8 @@ namespace Samples.Digits
                     Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(c50, Vector512.Create(scale), Vector512.LoadUnsafe(ref target, (nuint)((r + 5) * Layer1Inputs + 768))), ref target, (nuint)((r + 5) * Layer1Inputs + 768));
                 }
             }
-            for (int r = 126; r < 128; r++)
+
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 768; c += 64)
                 {
@@ -1981,13 +2147,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X for <paramref name="units"/> rows of W1, the SGD step applied as the product is computed (scale = -lr / n). Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightUpdateBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightUpdateBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 126; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 for (int c = 0; c < 784; c += 16)
                 {
@@ -2041,7 +2208,8 @@ namespace Samples.Digits
                     Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(c51, Vector256.Create(scale), Vector256.LoadUnsafe(ref target, (nuint)((r + 5) * Layer1Inputs + c + 8))), ref target, (nuint)((r + 5) * Layer1Inputs + c + 8));
                 }
             }
-            for (int r = 126; r < 128; r++)
+
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 784; c += 16)
                 {
@@ -2062,13 +2230,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X for <paramref name="units"/> rows of W1, the SGD step applied as the product is computed (scale = -lr / n). Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightUpdateBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightUpdateBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-            for (int r = 0; r < 128; r += 4)
+            int r = 0;
+            for (; r + 4 <= units; r += 4)
             {
                 for (int c = 0; c < 784; c += 8)
                 {
@@ -2108,15 +2277,36 @@ namespace Samples.Digits
                     Vector128.StoreUnsafe(MultiplyAdd(c31, Vector128.Create(scale), Vector128.LoadUnsafe(ref target, (nuint)((r + 3) * Layer1Inputs + c + 4))), ref target, (nuint)((r + 3) * Layer1Inputs + c + 4));
                 }
             }
+
+            for (; r < units; r++)
+            {
+                for (int c = 0; c < 784; c += 8)
+                {
+                    var c00 = Vector128.Create(0f);
+                    var c01 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer1Inputs + c));
+                        var b1 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer1Inputs + c + 4));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer1Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                        c01 = MultiplyAdd(a0v4, b1, c01);
+                    }
+
+                    Vector128.StoreUnsafe(MultiplyAdd(c00, Vector128.Create(scale), Vector128.LoadUnsafe(ref target, (nuint)(r * Layer1Inputs + c))), ref target, (nuint)(r * Layer1Inputs + c));
+                    Vector128.StoreUnsafe(MultiplyAdd(c01, Vector128.Create(scale), Vector128.LoadUnsafe(ref target, (nuint)(r * Layer1Inputs + c + 4))), ref target, (nuint)(r * Layer1Inputs + c + 4));
+                }
+            }
         }
 
-        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, a batch: W1 = W1 + scale dE/dZ^T X for <paramref name="units"/> rows of W1, the SGD step applied as the product is computed (scale = -lr / n). Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightUpdateBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightUpdateBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
-            for (int r = 0; r < 128; r += 1)
+            int r = 0;
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 784; c += 1)
                 {
@@ -2458,6 +2648,11 @@ namespace Samples.Digits
                 var dx3 = Vector512.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d16 = Vector512.Create(dj);
                     var w0 = Vector512.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i));
@@ -2507,6 +2702,11 @@ namespace Samples.Digits
                 var dx1 = Vector256.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d8 = Vector256.Create(dj);
                     var w0 = Vector256.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i));
@@ -2548,6 +2748,11 @@ namespace Samples.Digits
                 var dx1 = Vector128.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d4 = Vector128.Create(dj);
                     var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i));
@@ -2581,6 +2786,11 @@ namespace Samples.Digits
                 var dx0 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var w0 = Unsafe.Add(ref w, j * Layer2Inputs + i);
                     dx0 = w0 * dj + dx0;
@@ -2643,6 +2853,11 @@ namespace Samples.Digits
                 var dx3 = Vector512.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     float uj = -learningRate * dj;
                     var d16 = Vector512.Create(dj);
@@ -2694,6 +2909,11 @@ namespace Samples.Digits
                 var dx1 = Vector256.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     float uj = -learningRate * dj;
                     var d8 = Vector256.Create(dj);
@@ -2737,6 +2957,11 @@ namespace Samples.Digits
                 var dx1 = Vector128.Create(0f);
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     float uj = -learningRate * dj;
                     var d4 = Vector128.Create(dj);
@@ -2772,6 +2997,11 @@ namespace Samples.Digits
                 var dx0 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     float uj = -learningRate * dj;
                     var w0 = Unsafe.Add(ref w, j * Layer2Inputs + i);
@@ -2783,15 +3013,16 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2: packed[i, j] = W2[j, i], the transpose the forward matrix product reads row by row.</summary>
+        /// <summary>Dense layer 2: packed[i, j] = W2[j, i] for <paramref name="units"/> rows j of W2, the transpose the forward matrix product reads row by row.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Pack(ref float w, ref float packed)
+        private static void Layer2Pack(ref float w, ref float packed, int units)
         {
-            // 8 x 8 blocks: eight rows of W are read while eight rows of the transpose are written
-            for (int j0 = 0; j0 < 8; j0 += 8)
+            // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+            int j0 = 0;
+            for (; j0 + 8 <= units; j0 += 8)
             {
-                for (int i = 0; i < 128; i++)
+                for (int i = 0; i < Layer2Inputs; i++)
                 {
                     ref float source = ref Unsafe.Add(ref w, j0 * Layer2Inputs + i);
                     ref float target = ref Unsafe.Add(ref packed, i * Layer2Units + j0);
@@ -2806,253 +3037,265 @@ namespace Samples.Digits
                 }
             }
 
-            // the last units, which do not fill a block
-            for (int j = 8; j < 10; j++)
+            // the last rows, which do not fill a block
+            for (int j = j0; j < units; j++)
             {
-                for (int i = 0; i < 128; i++)
+                for (int i = 0; i < Layer2Inputs; i++)
                 {
                     Unsafe.Add(ref packed, i * Layer2Units + j) = Unsafe.Add(ref w, j * Layer2Inputs + i);
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 128], W2^T comes packed as [128, 10].</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 128], W2^T comes packed as [128, 10].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else
             {
-                Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 128], W2^T comes packed as [128, 10]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 128], W2^T comes packed as [128, 10]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
+                if (columnEnd == 10)
                 {
-                    var c00 = Vector256.Create(0f);
-                    var c10 = Vector256.Create(0f);
-                    var c20 = Vector256.Create(0f);
-                    var c30 = Vector256.Create(0f);
-                    var c40 = Vector256.Create(0f);
-                    var c50 = Vector256.Create(0f);
-                    for (int k = 0; k < Layer2Inputs; k++)
                     {
-                        var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                        var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                        c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
-                        var a1v8 = Vector256.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
-                        c10 = Vector256.FusedMultiplyAdd(a1v8, b0, c10);
-                        var a2v8 = Vector256.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
-                        c20 = Vector256.FusedMultiplyAdd(a2v8, b0, c20);
-                        var a3v8 = Vector256.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
-                        c30 = Vector256.FusedMultiplyAdd(a3v8, b0, c30);
-                        var a4v8 = Vector256.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
-                        c40 = Vector256.FusedMultiplyAdd(a4v8, b0, c40);
-                        var a5v8 = Vector256.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
-                        c50 = Vector256.FusedMultiplyAdd(a5v8, b0, c50);
-                    }
+                        var c00 = Vector256.Create(0f);
+                        var c10 = Vector256.Create(0f);
+                        var c20 = Vector256.Create(0f);
+                        var c30 = Vector256.Create(0f);
+                        var c40 = Vector256.Create(0f);
+                        var c50 = Vector256.Create(0f);
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                            var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                            c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
+                            var a1v8 = Vector256.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
+                            c10 = Vector256.FusedMultiplyAdd(a1v8, b0, c10);
+                            var a2v8 = Vector256.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
+                            c20 = Vector256.FusedMultiplyAdd(a2v8, b0, c20);
+                            var a3v8 = Vector256.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
+                            c30 = Vector256.FusedMultiplyAdd(a3v8, b0, c30);
+                            var a4v8 = Vector256.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
+                            c40 = Vector256.FusedMultiplyAdd(a4v8, b0, c40);
+                            var a5v8 = Vector256.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
+                            c50 = Vector256.FusedMultiplyAdd(a5v8, b0, c50);
+                        }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                    Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
-                    Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
-                    Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
-                    Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
-                    Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
-                }
-                for (int c = 8; c < 10; c++)
-                {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                        Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
+                        Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
+                        Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
+                        Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
+                        Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
+                    }
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
+                if (columnEnd == 10)
                 {
-                    var c00 = Vector256.Create(0f);
-                    for (int k = 0; k < Layer2Inputs; k++)
                     {
-                        var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                        var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                        c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
-                    }
+                        var c00 = Vector256.Create(0f);
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                            var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                            c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
+                        }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                }
-                for (int c = 8; c < 10; c++)
-                {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                    }
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 128], W2^T comes packed as [128, 10]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 128], W2^T comes packed as [128, 10]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
+                if (columnEnd == 10)
                 {
-                    var c00 = Vector256.Create(0f);
-                    var c10 = Vector256.Create(0f);
-                    var c20 = Vector256.Create(0f);
-                    var c30 = Vector256.Create(0f);
-                    var c40 = Vector256.Create(0f);
-                    var c50 = Vector256.Create(0f);
-                    for (int k = 0; k < Layer2Inputs; k++)
                     {
-                        var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                        var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                        c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
-                        var a1v8 = Vector256.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
-                        c10 = Vector256.FusedMultiplyAdd(a1v8, b0, c10);
-                        var a2v8 = Vector256.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
-                        c20 = Vector256.FusedMultiplyAdd(a2v8, b0, c20);
-                        var a3v8 = Vector256.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
-                        c30 = Vector256.FusedMultiplyAdd(a3v8, b0, c30);
-                        var a4v8 = Vector256.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
-                        c40 = Vector256.FusedMultiplyAdd(a4v8, b0, c40);
-                        var a5v8 = Vector256.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
-                        c50 = Vector256.FusedMultiplyAdd(a5v8, b0, c50);
-                    }
+                        var c00 = Vector256.Create(0f);
+                        var c10 = Vector256.Create(0f);
+                        var c20 = Vector256.Create(0f);
+                        var c30 = Vector256.Create(0f);
+                        var c40 = Vector256.Create(0f);
+                        var c50 = Vector256.Create(0f);
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                            var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                            c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
+                            var a1v8 = Vector256.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
+                            c10 = Vector256.FusedMultiplyAdd(a1v8, b0, c10);
+                            var a2v8 = Vector256.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
+                            c20 = Vector256.FusedMultiplyAdd(a2v8, b0, c20);
+                            var a3v8 = Vector256.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
+                            c30 = Vector256.FusedMultiplyAdd(a3v8, b0, c30);
+                            var a4v8 = Vector256.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
+                            c40 = Vector256.FusedMultiplyAdd(a4v8, b0, c40);
+                            var a5v8 = Vector256.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
+                            c50 = Vector256.FusedMultiplyAdd(a5v8, b0, c50);
+                        }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                    Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
-                    Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
-                    Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
-                    Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
-                    Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
-                }
-                for (int c = 8; c < 10; c++)
-                {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                        Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
+                        Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
+                        Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
+                        Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
+                        Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
+                    }
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
+                if (columnEnd == 10)
                 {
-                    var c00 = Vector256.Create(0f);
-                    for (int k = 0; k < Layer2Inputs; k++)
                     {
-                        var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                        var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                        c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
-                    }
+                        var c00 = Vector256.Create(0f);
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Vector256.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                            var a0v8 = Vector256.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                            c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
+                        }
 
-                    Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                }
-                for (int c = 8; c < 10; c++)
-                {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                    }
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 128], W2^T comes packed as [128, 10]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 128], W2^T comes packed as [128, 10]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
             int r = 0;
             for (; r + 4 <= rows; r += 4)
             {
-                for (int c = 0; c < 8; c += 8)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 8); c += 8)
                 {
                     var c00 = Vector128.Create(0f);
                     var c01 = Vector128.Create(0f);
@@ -3089,35 +3332,38 @@ namespace Samples.Digits
                     Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer2Units + c));
                     Vector128.StoreUnsafe(c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 3) * Layer2Units + c + 4));
                 }
-                for (int c = 8; c < 10; c++)
+                if (columnEnd == 10)
                 {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 8; c += 8)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 8); c += 8)
                 {
                     var c00 = Vector128.Create(0f);
                     var c01 = Vector128.Create(0f);
@@ -3133,31 +3379,34 @@ namespace Samples.Digits
                     Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer2Units + c));
                     Vector128.StoreUnsafe(c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)(r * Layer2Units + c + 4));
                 }
-                for (int c = 8; c < 10; c++)
+                if (columnEnd == 10)
                 {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 8; c < 10; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 128], W2^T comes packed as [128, 10]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 128], W2^T comes packed as [128, 10]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
             int r = 0;
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 10; c += 1)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 10); c += 1)
                 {
                     var c00 = 0f;
                     for (int k = 0; k < Layer2Inputs; k++)
@@ -3500,36 +3749,37 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n).</summary>
+        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X for <paramref name="units"/> rows of W2, the SGD step applied as the product is computed (scale = -lr / n).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2WeightUpdateBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightUpdateBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2WeightUpdateBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightUpdateBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2WeightUpdateBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightUpdateBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2WeightUpdateBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightUpdateBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
             }
             else
             {
-                Layer2WeightUpdateBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightUpdateBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
             }
         }
 
-        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X for <paramref name="units"/> rows of W2, the SGD step applied as the product is computed (scale = -lr / n). Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightUpdateBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightUpdateBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 6; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 for (int c = 0; c < 128; c += 64)
                 {
@@ -3621,7 +3871,8 @@ namespace Samples.Digits
                     Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(c53, Vector512.Create(scale), Vector512.LoadUnsafe(ref target, (nuint)((r + 5) * Layer2Inputs + c + 48))), ref target, (nuint)((r + 5) * Layer2Inputs + c + 48));
                 }
             }
-            for (int r = 6; r < 10; r++)
+
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 128; c += 64)
                 {
@@ -3650,13 +3901,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X for <paramref name="units"/> rows of W2, the SGD step applied as the product is computed (scale = -lr / n). Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightUpdateBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightUpdateBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 6; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 for (int c = 0; c < 128; c += 16)
                 {
@@ -3710,7 +3962,8 @@ namespace Samples.Digits
                     Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(c51, Vector256.Create(scale), Vector256.LoadUnsafe(ref target, (nuint)((r + 5) * Layer2Inputs + c + 8))), ref target, (nuint)((r + 5) * Layer2Inputs + c + 8));
                 }
             }
-            for (int r = 6; r < 10; r++)
+
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 128; c += 16)
                 {
@@ -3731,13 +3984,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X for <paramref name="units"/> rows of W2, the SGD step applied as the product is computed (scale = -lr / n). Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightUpdateBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightUpdateBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-            for (int r = 0; r < 8; r += 4)
+            int r = 0;
+            for (; r + 4 <= units; r += 4)
             {
                 for (int c = 0; c < 128; c += 8)
                 {
@@ -3777,7 +4031,8 @@ namespace Samples.Digits
                     Vector128.StoreUnsafe(MultiplyAdd(c31, Vector128.Create(scale), Vector128.LoadUnsafe(ref target, (nuint)((r + 3) * Layer2Inputs + c + 4))), ref target, (nuint)((r + 3) * Layer2Inputs + c + 4));
                 }
             }
-            for (int r = 8; r < 10; r++)
+
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 128; c += 8)
                 {
@@ -3798,13 +4053,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X, the SGD step applied as the product is computed (scale = -lr / n). Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, a batch: W2 = W2 + scale dE/dZ^T X for <paramref name="units"/> rows of W2, the SGD step applied as the product is computed (scale = -lr / n). Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightUpdateBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightUpdateBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
-            for (int r = 0; r < 10; r += 1)
+            int r = 0;
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 128; c += 1)
                 {

@@ -29,7 +29,7 @@ namespace Samples.Tabular
         /// <para>394 parameters in all. Loss: binary cross-entropy, E = -sum [t ln y + (1 - t) ln(1 - y)], fused with the sigmoid (dE/dz = y - t).</para>
         /// <para>Optimizer: AdamW (decoupled weight decay 0.01, p -= lr 0.01 p first), m = 0.9 m + (1 - 0.9) g, v = 0.99 v + (1 - 0.99) g^2, p -= lr m_hat / (sqrt(v_hat) + 1E-08) with m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t).</para>
         /// </remarks>
-        partial class RiskModel : global::NetGen.INetwork
+        partial class RiskModel : global::NetGen.INetwork, global::NetGen.Threading.IParallelJob
         {
             /// <summary>Number of inputs of one sample.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -107,21 +107,22 @@ namespace Samples.Tabular
             private readonly float[] _delta4 = new float[Layer4Units];
 
             // A batch's activations and dE/dz, [samples, units] per layer, and each W packed as its transpose for
-            // the forward matrix product. Allocated by the first batch, and again only for a larger batch.
+            // the forward matrix product. Allocated by the first batch, and again only for a larger batch; aligned
+            // to cache lines, so threads writing neighbouring units do not share a line.
             private int _batchCapacity;
-            private float[] _packed1 = global::System.Array.Empty<float>();
-            private float[] _packed2 = global::System.Array.Empty<float>();
-            private float[] _packed3 = global::System.Array.Empty<float>();
-            private float[] _packed4 = global::System.Array.Empty<float>();
-            private float[] _batchA1 = global::System.Array.Empty<float>();
-            private float[] _batchA2 = global::System.Array.Empty<float>();
-            private float[] _batchA3 = global::System.Array.Empty<float>();
-            private float[] _batchA4 = global::System.Array.Empty<float>();
-            private float[] _batchZ4 = global::System.Array.Empty<float>();
-            private float[] _batchDelta1 = global::System.Array.Empty<float>();
-            private float[] _batchDelta2 = global::System.Array.Empty<float>();
-            private float[] _batchDelta3 = global::System.Array.Empty<float>();
-            private float[] _batchDelta4 = global::System.Array.Empty<float>();
+            private global::NetGen.Internal.AlignedBuffer _packed1 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _packed2 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _packed3 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _packed4 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchA1 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchA2 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchA3 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchA4 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchZ4 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchDelta1 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchDelta2 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchDelta3 = global::NetGen.Internal.AlignedBuffer.Empty;
+            private global::NetGen.Internal.AlignedBuffer _batchDelta4 = global::NetGen.Internal.AlignedBuffer.Empty;
 
             /// <summary>Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</summary>
             private const int MatrixProductBatch = 4;
@@ -231,8 +232,8 @@ namespace Samples.Tabular
                 for (int start = 0; start < count; start += PredictChunk)
                 {
                     int rows = global::System.Math.Min(PredictChunk, count - start);
-                    ForwardBatch(ref Unsafe.Add(ref x, start * InputSize), rows);
-                    new global::System.ReadOnlySpan<float>(_batchA4, 0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);
+                    _batchA4.Span.Slice(0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
                 }
             }
 
@@ -316,7 +317,7 @@ namespace Samples.Tabular
                 if (count >= MatrixProductBatch)
                 {
                     EnsureBatchCapacity(count);
-                    double sum = GradientBatchProducts(ref x, ref t, count);
+                    double sum = GradientBatchProducts(inputs, targets, count);
                     ApplyOptimizer(learningRate, 1f);
                     return (float)(sum / count);
                 }
@@ -458,91 +459,246 @@ namespace Samples.Tabular
 
                 if (_packed1.Length == 0)
                 {
-                    _packed1 = new float[Layer1Inputs * Layer1Units];
-                    _packed2 = new float[Layer2Inputs * Layer2Units];
-                    _packed3 = new float[Layer3Inputs * Layer3Units];
-                    _packed4 = new float[Layer4Inputs * Layer4Units];
+                    _packed1 = new global::NetGen.Internal.AlignedBuffer(Layer1Inputs * Layer1Units);
+                    _packed2 = new global::NetGen.Internal.AlignedBuffer(Layer2Inputs * Layer2Units);
+                    _packed3 = new global::NetGen.Internal.AlignedBuffer(Layer3Inputs * Layer3Units);
+                    _packed4 = new global::NetGen.Internal.AlignedBuffer(Layer4Inputs * Layer4Units);
                 }
 
-                _batchA1 = new float[rows * Layer1Units];
-                _batchDelta1 = new float[rows * Layer1Units];
-                _batchA2 = new float[rows * Layer2Units];
-                _batchDelta2 = new float[rows * Layer2Units];
-                _batchA3 = new float[rows * Layer3Units];
-                _batchDelta3 = new float[rows * Layer3Units];
-                _batchA4 = new float[rows * Layer4Units];
-                _batchDelta4 = new float[rows * Layer4Units];
-                _batchZ4 = new float[rows * Layer4Units];
+                _batchA1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+                _batchDelta1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+                _batchA2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
+                _batchDelta2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
+                _batchA3 = new global::NetGen.Internal.AlignedBuffer(rows * Layer3Units);
+                _batchDelta3 = new global::NetGen.Internal.AlignedBuffer(rows * Layer3Units);
+                _batchA4 = new global::NetGen.Internal.AlignedBuffer(rows * Layer4Units);
+                _batchDelta4 = new global::NetGen.Internal.AlignedBuffer(rows * Layer4Units);
+                _batchZ4 = new global::NetGen.Internal.AlignedBuffer(rows * Layer4Units);
                 _batchCapacity = rows;
+            }
+
+            // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+            private const int PackLayer1 = 1;
+            private const int ForwardLayer1 = 2;
+            private const int PackLayer2 = 3;
+            private const int ForwardLayer2 = 4;
+            private const int ActivateLayer2 = 5;
+            private const int PackLayer3 = 6;
+            private const int ForwardLayer3 = 7;
+            private const int PackLayer4 = 8;
+            private const int ForwardLayer4 = 9;
+            private const int ActivateLayer4 = 10;
+            private const int InputGradientLayer4 = 11;
+            private const int WeightsLayer4 = 12;
+            private const int InputGradientLayer3 = 13;
+            private const int WeightsLayer3 = 14;
+            private const int InputGradientLayer2 = 15;
+            private const int WeightsLayer2 = 16;
+            private const int WeightsLayer1 = 17;
+
+            /// <summary>Units are split between threads at multiples of the widest register tile, so every value is computed as on one thread.</summary>
+            private const int ColumnSplit = 64;
+
+            // What the current phase works on, set before it runs.
+            private int _phase;
+            private int _phaseRows;
+            private float _phaseScale;
+
+            /// <summary>Runs a phase on as many threads as its <paramref name="work"/> (multiply-adds) pays for; the result is the same on any number.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+            private void RunPhase(int phase, global::System.ReadOnlySpan<float> inputs, int rows, long work)
+            {
+                _phase = phase;
+                _phaseRows = rows;
+                global::NetGen.Threading.WorkerPool.Run(this, global::NetGen.Threading.WorkerPool.ThreadsFor(work), inputs, default);
             }
 
             /// <summary>Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in the batch buffers.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-            private void ForwardBatch(ref float inputs, int rows)
+            private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
-                // layer 1: Z = X W1^T + b1 over the batch, with W1 packed as its transpose; A = LeakyReLU(0.2)(Z)
-                Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights), ref MemoryMarshal.GetArrayDataReference(_packed1));
-                Layer1ForwardBatch(ref inputs, ref MemoryMarshal.GetArrayDataReference(_packed1), ref Unsafe.Add(ref p, Layer1Biases), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-                Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-                // layer 2: Z = X W2^T + b2 over the batch, with W2 packed as its transpose; A = tanh(Z)
-                Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_packed2));
-                Layer2ForwardBatch(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_packed2), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_batchA2), rows);
-                Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_batchA2), ref MemoryMarshal.GetArrayDataReference(_batchA2), rows);
-                // layer 3: Z = X W3^T + b3 over the batch, with W3 packed as its transpose
-                Layer3Pack(ref Unsafe.Add(ref p, Layer3Weights), ref MemoryMarshal.GetArrayDataReference(_packed3));
-                Layer3ForwardBatch(ref MemoryMarshal.GetArrayDataReference(_batchA2), ref MemoryMarshal.GetArrayDataReference(_packed3), ref Unsafe.Add(ref p, Layer3Biases), ref MemoryMarshal.GetArrayDataReference(_batchA3), rows);
-                // layer 4: Z = X W4^T + b4 over the batch, with W4 packed as its transpose; A = sigmoid(Z)
-                Layer4Pack(ref Unsafe.Add(ref p, Layer4Weights), ref MemoryMarshal.GetArrayDataReference(_packed4));
-                Layer4ForwardBatch(ref MemoryMarshal.GetArrayDataReference(_batchA3), ref MemoryMarshal.GetArrayDataReference(_packed4), ref Unsafe.Add(ref p, Layer4Biases), ref MemoryMarshal.GetArrayDataReference(_batchZ4), rows);
-                Layer4Activation(ref MemoryMarshal.GetArrayDataReference(_batchZ4), ref MemoryMarshal.GetArrayDataReference(_batchA4), rows);
+                // layer 1: W1 packed as its transpose, for the forward product to read row by row
+                RunPhase(PackLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+                // layer 1: A = LeakyReLU(0.2)(X W1^T + b1) over the batch
+                RunPhase(ForwardLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+                // layer 2: W2 packed as its transpose, for the forward product to read row by row
+                RunPhase(PackLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+                // layer 2: Z = X W2^T + b2 over the batch
+                RunPhase(ForwardLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+                // layer 2: A = tanh(Z), sample by sample
+                RunPhase(ActivateLayer2, inputs, rows, 64L * rows * Layer2Units);
+                // layer 3: W3 packed as its transpose, for the forward product to read row by row
+                RunPhase(PackLayer3, inputs, rows, (long)rows * Layer3Inputs * Layer3Units);
+                // layer 3: Z = X W3^T + b3 over the batch
+                RunPhase(ForwardLayer3, inputs, rows, (long)rows * Layer3Inputs * Layer3Units);
+                // layer 4: W4 packed as its transpose, for the forward product to read row by row
+                RunPhase(PackLayer4, inputs, rows, (long)rows * Layer4Inputs * Layer4Units);
+                // layer 4: Z = X W4^T + b4 over the batch
+                RunPhase(ForwardLayer4, inputs, rows, (long)rows * Layer4Inputs * Layer4Units);
+                // layer 4: A = sigmoid(Z), sample by sample
+                RunPhase(ActivateLayer4, inputs, rows, 64L * rows * Layer4Units);
             }
 
             /// <summary>
             /// The mean gradient of a batch, as matrix products, written into _gradients for the optimizer. Returns the summed loss.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-            private double GradientBatchProducts(ref float inputs, ref float targets, int rows)
+            private double GradientBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows)
             {
-                ForwardBatch(ref inputs, rows);
+                ForwardBatch(inputs, rows);
                 double loss = 0;
+                ref float t = ref MemoryMarshal.GetReference(targets);
                 for (int s = 0; s < rows; s++)
                 {
                     int row = s * Layer4Units;
-                    loss += OutputLoss(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchZ4), row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchA4), row), ref Unsafe.Add(ref targets, row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchDelta4), row));
+                    loss += OutputLoss(ref Unsafe.Add(ref _batchZ4.Start, row), ref Unsafe.Add(ref _batchA4.Start, row), ref Unsafe.Add(ref t, row), ref Unsafe.Add(ref _batchDelta4.Start, row));
                 }
 
-                ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
-                ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
-                float scale = 1f / rows;
-
+                _phaseScale = 1f / rows;
                 // layer 4: dE/dA3 = dE/dZ4 W4, before W4 changes
-                Layer4InputGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta4), ref Unsafe.Add(ref p, Layer4Weights), ref MemoryMarshal.GetArrayDataReference(_batchDelta3), rows);
+                RunPhase(InputGradientLayer4, inputs, rows, (long)rows * Layer4Inputs * Layer4Units);
                 // layer 4: dE/dW4 = (1 / n) dE/dZ4^T X, dE/db4 = (1 / n) sum dE/dZ4
-                Layer4WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta4), ref MemoryMarshal.GetArrayDataReference(_batchA3), ref Unsafe.Add(ref g, Layer4Weights), rows, scale);
-                Layer4BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta4), ref Unsafe.Add(ref g, Layer4Biases), rows, scale);
+                RunPhase(WeightsLayer4, inputs, rows, (long)rows * Layer4Inputs * Layer4Units);
+                Layer4BiasGradientBatch(ref _batchDelta4.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer4Biases), rows, _phaseScale);
 
-                // layer 3: dE/dA2 = dE/dZ3 W3, before W3 changes
-                Layer3InputGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta3), ref Unsafe.Add(ref p, Layer3Weights), ref MemoryMarshal.GetArrayDataReference(_batchDelta2), rows);
-                // dE/dz2 = dE/da2 * tanh'(z2)
-                Layer2Derivative(ref MemoryMarshal.GetArrayDataReference(_batchA2), ref MemoryMarshal.GetArrayDataReference(_batchDelta2), rows);
+                // layer 3: dE/dA2 = dE/dZ3 W3, before W3 changes, then dE/dZ2 = dE/dA2 * tanh'(Z2)
+                RunPhase(InputGradientLayer3, inputs, rows, (long)rows * Layer3Inputs * Layer3Units);
                 // layer 3: dE/dW3 = (1 / n) dE/dZ3^T X, dE/db3 = (1 / n) sum dE/dZ3
-                Layer3WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta3), ref MemoryMarshal.GetArrayDataReference(_batchA2), ref Unsafe.Add(ref g, Layer3Weights), rows, scale);
-                Layer3BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta3), ref Unsafe.Add(ref g, Layer3Biases), rows, scale);
+                RunPhase(WeightsLayer3, inputs, rows, (long)rows * Layer3Inputs * Layer3Units);
+                Layer3BiasGradientBatch(ref _batchDelta3.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer3Biases), rows, _phaseScale);
 
-                // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes
-                Layer2InputGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
-                // dE/dz1 = dE/da1 * LeakyReLU(0.2)'(z1)
-                Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
+                // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes, then dE/dZ1 = dE/dA1 * LeakyReLU(0.2)'(Z1)
+                RunPhase(InputGradientLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
                 // layer 2: dE/dW2 = (1 / n) dE/dZ2^T X, dE/db2 = (1 / n) sum dE/dZ2
-                Layer2WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref MemoryMarshal.GetArrayDataReference(_batchA1), ref Unsafe.Add(ref g, Layer2Weights), rows, scale);
-                Layer2BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref g, Layer2Biases), rows, scale);
+                RunPhase(WeightsLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+                Layer2BiasGradientBatch(ref _batchDelta2.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer2Biases), rows, _phaseScale);
 
                 // layer 1: dE/dW1 = (1 / n) dE/dZ1^T X, dE/db1 = (1 / n) sum dE/dZ1
-                Layer1WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref inputs, ref Unsafe.Add(ref g, Layer1Weights), rows, scale);
-                Layer1BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref Unsafe.Add(ref g, Layer1Biases), rows, scale);
+                RunPhase(WeightsLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+                Layer1BiasGradientBatch(ref _batchDelta1.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer1Biases), rows, _phaseScale);
 
                 return loss;
+            }
+
+            /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/> of the current phase: its share of the rows of the result.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+            void global::NetGen.Threading.IParallelJob.RunPart(int part, int parts, nint first, nint second)
+            {
+                ref float inputs = ref global::NetGen.Internal.GeneratedCodeHelpers.AsRef(first);
+                ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+                ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
+                int rows = _phaseRows;
+                switch (_phase)
+                {
+                    case PackLayer1:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                        Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref _packed1.Start, start), count);
+                        break;
+                    }
+                    case ForwardLayer1:
+                    {
+                        // each thread computes its own units: the rows of W1 it packed and will update
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                        Layer1ForwardBatch(ref inputs, ref _packed1.Start, ref Unsafe.Add(ref p, Layer1Biases), ref _batchA1.Start, rows, start, start + count);
+                        break;
+                    }
+                    case PackLayer2:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                        Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights + start * Layer2Inputs), ref Unsafe.Add(ref _packed2.Start, start), count);
+                        break;
+                    }
+                    case ForwardLayer2:
+                    {
+                        // each thread computes its own units: the rows of W2 it packed and will update
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                        Layer2ForwardBatch(ref _batchA1.Start, ref _packed2.Start, ref Unsafe.Add(ref p, Layer2Biases), ref _batchA2.Start, rows, start, start + count);
+                        break;
+                    }
+                    case ActivateLayer2:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 1);
+                        Layer2Activation(ref Unsafe.Add(ref _batchA2.Start, start * Layer2Units), ref Unsafe.Add(ref _batchA2.Start, start * Layer2Units), count);
+                        break;
+                    }
+                    case PackLayer3:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer3Units, part, parts, ColumnSplit);
+                        Layer3Pack(ref Unsafe.Add(ref p, Layer3Weights + start * Layer3Inputs), ref Unsafe.Add(ref _packed3.Start, start), count);
+                        break;
+                    }
+                    case ForwardLayer3:
+                    {
+                        // each thread computes its own units: the rows of W3 it packed and will update
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer3Units, part, parts, ColumnSplit);
+                        Layer3ForwardBatch(ref _batchA2.Start, ref _packed3.Start, ref Unsafe.Add(ref p, Layer3Biases), ref _batchA3.Start, rows, start, start + count);
+                        break;
+                    }
+                    case PackLayer4:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer4Units, part, parts, ColumnSplit);
+                        Layer4Pack(ref Unsafe.Add(ref p, Layer4Weights + start * Layer4Inputs), ref Unsafe.Add(ref _packed4.Start, start), count);
+                        break;
+                    }
+                    case ForwardLayer4:
+                    {
+                        // each thread computes its own units: the rows of W4 it packed and will update
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer4Units, part, parts, ColumnSplit);
+                        Layer4ForwardBatch(ref _batchA3.Start, ref _packed4.Start, ref Unsafe.Add(ref p, Layer4Biases), ref _batchZ4.Start, rows, start, start + count);
+                        break;
+                    }
+                    case ActivateLayer4:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 1);
+                        Layer4Activation(ref Unsafe.Add(ref _batchZ4.Start, start * Layer4Units), ref Unsafe.Add(ref _batchA4.Start, start * Layer4Units), count);
+                        break;
+                    }
+                    case InputGradientLayer4:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 6);
+                        Layer4InputGradientBatch(ref Unsafe.Add(ref _batchDelta4.Start, start * Layer4Units), ref Unsafe.Add(ref p, Layer4Weights), ref Unsafe.Add(ref _batchDelta3.Start, start * Layer4Inputs), count);
+                        break;
+                    }
+                    case WeightsLayer4:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer4Units, part, parts, ColumnSplit);
+                        Layer4WeightGradientBatch(ref Unsafe.Add(ref _batchDelta4.Start, start), ref _batchA3.Start, ref Unsafe.Add(ref g, Layer4Weights + start * Layer4Inputs), count, rows, _phaseScale);
+                        break;
+                    }
+                    case InputGradientLayer3:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 6);
+                        Layer3InputGradientBatch(ref Unsafe.Add(ref _batchDelta3.Start, start * Layer3Units), ref Unsafe.Add(ref p, Layer3Weights), ref Unsafe.Add(ref _batchDelta2.Start, start * Layer3Inputs), count);
+                        Layer2Derivative(ref Unsafe.Add(ref _batchA2.Start, start * Layer3Inputs), ref Unsafe.Add(ref _batchDelta2.Start, start * Layer3Inputs), count);
+                        break;
+                    }
+                    case WeightsLayer3:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer3Units, part, parts, ColumnSplit);
+                        Layer3WeightGradientBatch(ref Unsafe.Add(ref _batchDelta3.Start, start), ref _batchA2.Start, ref Unsafe.Add(ref g, Layer3Weights + start * Layer3Inputs), count, rows, _phaseScale);
+                        break;
+                    }
+                    case InputGradientLayer2:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 6);
+                        Layer2InputGradientBatch(ref Unsafe.Add(ref _batchDelta2.Start, start * Layer2Units), ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                        Layer1Derivative(ref Unsafe.Add(ref _batchA1.Start, start * Layer2Inputs), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                        break;
+                    }
+                    case WeightsLayer2:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                        Layer2WeightGradientBatch(ref Unsafe.Add(ref _batchDelta2.Start, start), ref _batchA1.Start, ref Unsafe.Add(ref g, Layer2Weights + start * Layer2Inputs), count, rows, _phaseScale);
+                        break;
+                    }
+                    case WeightsLayer1:
+                    {
+                        (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                        Layer1WeightGradientBatch(ref Unsafe.Add(ref _batchDelta1.Start, start), ref inputs, ref Unsafe.Add(ref g, Layer1Weights + start * Layer1Inputs), count, rows, _phaseScale);
+                        break;
+                    }
+                }
             }
 
             /// <summary>
@@ -1108,6 +1264,11 @@ namespace Samples.Tabular
                 // dE/dW1[j, i] += dE/dz_j x_i
                 for (int j = 0; j < Layer1Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d = Vector512.Create(dj);
                     {
@@ -1139,6 +1300,11 @@ namespace Samples.Tabular
                 // dE/dW1[j, i] += dE/dz_j x_i
                 for (int j = 0; j < Layer1Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d = Vector256.Create(dj);
                     for (int i = 0; i < 8; i += 8)
@@ -1171,6 +1337,11 @@ namespace Samples.Tabular
                 // dE/dW1[j, i] += dE/dz_j x_i
                 for (int j = 0; j < Layer1Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d = Vector128.Create(dj);
                     for (int i = 0; i < 12; i += 4)
@@ -1197,6 +1368,11 @@ namespace Samples.Tabular
                 // dE/dW1[j, i] += dE/dz_j x_i
                 for (int j = 0; j < Layer1Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     for (int i = 0; i < 13; i += 1)
                     {
@@ -1205,15 +1381,16 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1: packed[i, j] = W1[j, i], the transpose the forward matrix product reads row by row.</summary>
+            /// <summary>Dense layer 1: packed[i, j] = W1[j, i] for <paramref name="units"/> rows j of W1, the transpose the forward matrix product reads row by row.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Pack(ref float w, ref float packed)
+            private static void Layer1Pack(ref float w, ref float packed, int units)
             {
-                // 8 x 8 blocks: eight rows of W are read while eight rows of the transpose are written
-                for (int j0 = 0; j0 < 16; j0 += 8)
+                // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+                int j0 = 0;
+                for (; j0 + 8 <= units; j0 += 8)
                 {
-                    for (int i = 0; i < 8; i++)
+                    for (int i = 0; i < Layer1Inputs; i++)
                     {
                         ref float source = ref Unsafe.Add(ref w, j0 * Layer1Inputs + i);
                         ref float target = ref Unsafe.Add(ref packed, i * Layer1Units + j0);
@@ -1228,160 +1405,157 @@ namespace Samples.Tabular
                     }
                 }
 
-                // the last inputs, which do not fill a block
-                for (int j = 0; j < 16; j++)
+                // the last rows, which do not fill a block
+                for (int j = j0; j < units; j++)
                 {
-                    for (int i = 8; i < 13; i++)
-                    {
-                        Unsafe.Add(ref packed, i * Layer1Units + j) = Unsafe.Add(ref w, j * Layer1Inputs + i);
-                    }
-                }
-
-                // the last units, which do not fill a block
-                for (int j = 16; j < 17; j++)
-                {
-                    for (int i = 0; i < 13; i++)
+                    for (int i = 0; i < Layer1Inputs; i++)
                     {
                         Unsafe.Add(ref packed, i * Layer1Units + j) = Unsafe.Add(ref w, j * Layer1Inputs + i);
                     }
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 13], W1^T comes packed as [13, 17].</summary>
+            /// <summary>Dense layer 1, a batch: A = LeakyReLU(0.2)(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 13], W1^T comes packed as [13, 17].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                    Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                    Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                    Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else
                 {
-                    Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                    Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 13], W1^T comes packed as [13, 17]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: A = LeakyReLU(0.2)(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 13], W1^T comes packed as [13, 17]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
+                    if (columnEnd == 17)
                     {
-                        var c00 = Vector512.Create(0f);
-                        var c10 = Vector512.Create(0f);
-                        var c20 = Vector512.Create(0f);
-                        var c30 = Vector512.Create(0f);
-                        var c40 = Vector512.Create(0f);
-                        var c50 = Vector512.Create(0f);
-                        for (int k = 0; k < Layer1Inputs; k++)
                         {
-                            var b0 = Vector512.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                            var a0v16 = Vector512.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                            c00 = Vector512.FusedMultiplyAdd(a0v16, b0, c00);
-                            var a1v16 = Vector512.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
-                            c10 = Vector512.FusedMultiplyAdd(a1v16, b0, c10);
-                            var a2v16 = Vector512.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
-                            c20 = Vector512.FusedMultiplyAdd(a2v16, b0, c20);
-                            var a3v16 = Vector512.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
-                            c30 = Vector512.FusedMultiplyAdd(a3v16, b0, c30);
-                            var a4v16 = Vector512.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
-                            c40 = Vector512.FusedMultiplyAdd(a4v16, b0, c40);
-                            var a5v16 = Vector512.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
-                            c50 = Vector512.FusedMultiplyAdd(a5v16, b0, c50);
-                        }
+                            var c00 = Vector512.Create(0f);
+                            var c10 = Vector512.Create(0f);
+                            var c20 = Vector512.Create(0f);
+                            var c30 = Vector512.Create(0f);
+                            var c40 = Vector512.Create(0f);
+                            var c50 = Vector512.Create(0f);
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Vector512.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                                var a0v16 = Vector512.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                                c00 = Vector512.FusedMultiplyAdd(a0v16, b0, c00);
+                                var a1v16 = Vector512.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
+                                c10 = Vector512.FusedMultiplyAdd(a1v16, b0, c10);
+                                var a2v16 = Vector512.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
+                                c20 = Vector512.FusedMultiplyAdd(a2v16, b0, c20);
+                                var a3v16 = Vector512.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
+                                c30 = Vector512.FusedMultiplyAdd(a3v16, b0, c30);
+                                var a4v16 = Vector512.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
+                                c40 = Vector512.FusedMultiplyAdd(a4v16, b0, c40);
+                                var a5v16 = Vector512.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
+                                c50 = Vector512.FusedMultiplyAdd(a5v16, b0, c50);
+                            }
 
-                        Vector512.StoreUnsafe(c00 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                        Vector512.StoreUnsafe(c10 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
-                        Vector512.StoreUnsafe(c20 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
-                        Vector512.StoreUnsafe(c30 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
-                        Vector512.StoreUnsafe(c40 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer1Units));
-                        Vector512.StoreUnsafe(c50 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer1Units));
-                    }
-                    for (int c = 16; c < 17; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c00 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c00 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c00 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)(r * Layer1Units));
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c10 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c10 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c10 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)((r + 1) * Layer1Units));
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c20 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c20 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c20 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)((r + 2) * Layer1Units));
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c30 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c30 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c30 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)((r + 3) * Layer1Units));
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c40 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c40 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c40 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)((r + 4) * Layer1Units));
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c50 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c50 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c50 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)((r + 5) * Layer1Units));
+                        }
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = (c10 + Unsafe.Add(ref b, c)) > 0f ? (c10 + Unsafe.Add(ref b, c)) : (c10 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = (c20 + Unsafe.Add(ref b, c)) > 0f ? (c20 + Unsafe.Add(ref b, c)) : (c20 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = (c30 + Unsafe.Add(ref b, c)) > 0f ? (c30 + Unsafe.Add(ref b, c)) : (c30 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = (c40 + Unsafe.Add(ref b, c)) > 0f ? (c40 + Unsafe.Add(ref b, c)) : (c40 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = (c50 + Unsafe.Add(ref b, c)) > 0f ? (c50 + Unsafe.Add(ref b, c)) : (c50 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 17)
                     {
-                        var c00 = Vector512.Create(0f);
-                        for (int k = 0; k < Layer1Inputs; k++)
                         {
-                            var b0 = Vector512.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                            var a0v16 = Vector512.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                            c00 = Vector512.FusedMultiplyAdd(a0v16, b0, c00);
-                        }
+                            var c00 = Vector512.Create(0f);
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Vector512.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                                var a0v16 = Vector512.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                                c00 = Vector512.FusedMultiplyAdd(a0v16, b0, c00);
+                            }
 
-                        Vector512.StoreUnsafe(c00 + Vector512.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                    }
-                    for (int c = 16; c < 17; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                            Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan((c00 + Vector512.LoadUnsafe(ref b, (nuint)0)), Vector512.Create(0f)), (c00 + Vector512.LoadUnsafe(ref b, (nuint)0)), (c00 + Vector512.LoadUnsafe(ref b, (nuint)0)) * Vector512.Create(0.2f)), ref z, (nuint)(r * Layer1Units));
+                        }
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 13], W1^T comes packed as [13, 17]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: A = LeakyReLU(0.2)(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 13], W1^T comes packed as [13, 17]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
-                    for (int c = 0; c < 16; c += 16)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 16); c += 16)
                     {
                         var c00 = Vector256.Create(0f);
                         var c01 = Vector256.Create(0f);
@@ -1419,56 +1593,59 @@ namespace Samples.Tabular
                             c51 = Vector256.FusedMultiplyAdd(a5v8, b1, c51);
                         }
 
-                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                        Vector256.StoreUnsafe(c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)(r * Layer1Units + c + 8));
-                        Vector256.StoreUnsafe(c10 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 1) * Layer1Units + c));
-                        Vector256.StoreUnsafe(c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 1) * Layer1Units + c + 8));
-                        Vector256.StoreUnsafe(c20 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 2) * Layer1Units + c));
-                        Vector256.StoreUnsafe(c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 2) * Layer1Units + c + 8));
-                        Vector256.StoreUnsafe(c30 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer1Units + c));
-                        Vector256.StoreUnsafe(c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 3) * Layer1Units + c + 8));
-                        Vector256.StoreUnsafe(c40 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 4) * Layer1Units + c));
-                        Vector256.StoreUnsafe(c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 4) * Layer1Units + c + 8));
-                        Vector256.StoreUnsafe(c50 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 5) * Layer1Units + c));
-                        Vector256.StoreUnsafe(c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)((r + 5) * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c00 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c10 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c10 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c10 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)((r + 1) * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c11 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)((r + 1) * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c20 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c20 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c20 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)((r + 2) * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c21 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)((r + 2) * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c30 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c30 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c30 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)((r + 3) * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c31 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)((r + 3) * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c40 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c40 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c40 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)((r + 4) * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c41 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)((r + 4) * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c50 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c50 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c50 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)((r + 5) * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c51 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)((r + 5) * Layer1Units + c + 8));
                     }
-                    for (int c = 16; c < 17; c++)
+                    if (columnEnd == 17)
                     {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = (c10 + Unsafe.Add(ref b, c)) > 0f ? (c10 + Unsafe.Add(ref b, c)) : (c10 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = (c20 + Unsafe.Add(ref b, c)) > 0f ? (c20 + Unsafe.Add(ref b, c)) : (c20 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = (c30 + Unsafe.Add(ref b, c)) > 0f ? (c30 + Unsafe.Add(ref b, c)) : (c30 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = (c40 + Unsafe.Add(ref b, c)) > 0f ? (c40 + Unsafe.Add(ref b, c)) : (c40 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = (c50 + Unsafe.Add(ref b, c)) > 0f ? (c50 + Unsafe.Add(ref b, c)) : (c50 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 16; c += 16)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 16); c += 16)
                     {
                         var c00 = Vector256.Create(0f);
                         var c01 = Vector256.Create(0f);
@@ -1481,34 +1658,37 @@ namespace Samples.Tabular
                             c01 = Vector256.FusedMultiplyAdd(a0v8, b1, c01);
                         }
 
-                        Vector256.StoreUnsafe(c00 + Vector256.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                        Vector256.StoreUnsafe(c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8)), ref z, (nuint)(r * Layer1Units + c + 8));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), Vector256.Create(0f)), (c00 + Vector256.LoadUnsafe(ref b, (nuint)c)), (c00 + Vector256.LoadUnsafe(ref b, (nuint)c)) * Vector256.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c));
+                        Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan((c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), Vector256.Create(0f)), (c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))), (c01 + Vector256.LoadUnsafe(ref b, (nuint)(c + 8))) * Vector256.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c + 8));
                     }
-                    for (int c = 16; c < 17; c++)
+                    if (columnEnd == 17)
                     {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 13], W1^T comes packed as [13, 17]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: A = LeakyReLU(0.2)(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 13], W1^T comes packed as [13, 17]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
                 int r = 0;
                 for (; r + 4 <= rows; r += 4)
                 {
-                    for (int c = 0; c < 16; c += 8)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 16); c += 8)
                     {
                         var c00 = Vector128.Create(0f);
                         var c01 = Vector128.Create(0f);
@@ -1536,44 +1716,47 @@ namespace Samples.Tabular
                             c31 = MultiplyAdd(a3v4, b1, c31);
                         }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                        Vector128.StoreUnsafe(c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)(r * Layer1Units + c + 4));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 1) * Layer1Units + c));
-                        Vector128.StoreUnsafe(c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 1) * Layer1Units + c + 4));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 2) * Layer1Units + c));
-                        Vector128.StoreUnsafe(c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 2) * Layer1Units + c + 4));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)((r + 3) * Layer1Units + c));
-                        Vector128.StoreUnsafe(c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)((r + 3) * Layer1Units + c + 4));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), (c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), (c00 + Vector128.LoadUnsafe(ref b, (nuint)c)) * Vector128.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), (c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), (c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))) * Vector128.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c + 4));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c10 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), (c10 + Vector128.LoadUnsafe(ref b, (nuint)c)), (c10 + Vector128.LoadUnsafe(ref b, (nuint)c)) * Vector128.Create(0.2f)), ref z, (nuint)((r + 1) * Layer1Units + c));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), (c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), (c11 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))) * Vector128.Create(0.2f)), ref z, (nuint)((r + 1) * Layer1Units + c + 4));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c20 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), (c20 + Vector128.LoadUnsafe(ref b, (nuint)c)), (c20 + Vector128.LoadUnsafe(ref b, (nuint)c)) * Vector128.Create(0.2f)), ref z, (nuint)((r + 2) * Layer1Units + c));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), (c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), (c21 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))) * Vector128.Create(0.2f)), ref z, (nuint)((r + 2) * Layer1Units + c + 4));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c30 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), (c30 + Vector128.LoadUnsafe(ref b, (nuint)c)), (c30 + Vector128.LoadUnsafe(ref b, (nuint)c)) * Vector128.Create(0.2f)), ref z, (nuint)((r + 3) * Layer1Units + c));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), (c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), (c31 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))) * Vector128.Create(0.2f)), ref z, (nuint)((r + 3) * Layer1Units + c + 4));
                     }
-                    for (int c = 16; c < 17; c++)
+                    if (columnEnd == 17)
                     {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                            c30 = a3s * b0 + c30;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                                c30 = a3s * b0 + c30;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = (c10 + Unsafe.Add(ref b, c)) > 0f ? (c10 + Unsafe.Add(ref b, c)) : (c10 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = (c20 + Unsafe.Add(ref b, c)) > 0f ? (c20 + Unsafe.Add(ref b, c)) : (c20 + Unsafe.Add(ref b, c)) * 0.2f;
+                            Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = (c30 + Unsafe.Add(ref b, c)) > 0f ? (c30 + Unsafe.Add(ref b, c)) : (c30 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 16; c += 8)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 16); c += 8)
                     {
                         var c00 = Vector128.Create(0f);
                         var c01 = Vector128.Create(0f);
@@ -1586,34 +1769,37 @@ namespace Samples.Tabular
                             c01 = MultiplyAdd(a0v4, b1, c01);
                         }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)c), ref z, (nuint)(r * Layer1Units + c));
-                        Vector128.StoreUnsafe(c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4)), ref z, (nuint)(r * Layer1Units + c + 4));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), Vector128.Create(0f)), (c00 + Vector128.LoadUnsafe(ref b, (nuint)c)), (c00 + Vector128.LoadUnsafe(ref b, (nuint)c)) * Vector128.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c));
+                        Vector128.StoreUnsafe(Vector128.ConditionalSelect(Vector128.GreaterThan((c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), Vector128.Create(0f)), (c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))), (c01 + Vector128.LoadUnsafe(ref b, (nuint)(c + 4))) * Vector128.Create(0.2f)), ref z, (nuint)(r * Layer1Units + c + 4));
                     }
-                    for (int c = 16; c < 17; c++)
+                    if (columnEnd == 17)
                     {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer1Inputs; k++)
+                        for (int c = 16; c < 17; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer1Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 13], W1^T comes packed as [13, 17]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 1, a batch: A = LeakyReLU(0.2)(X W1^T + b1) for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 13], W1^T comes packed as [13, 17]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
                 int r = 0;
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 17; c += 1)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 17); c += 1)
                     {
                         var c00 = 0f;
                         for (int k = 0; k < Layer1Inputs; k++)
@@ -1623,41 +1809,42 @@ namespace Samples.Tabular
                             c00 = a0s * b0 + c00;
                         }
 
-                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = (c00 + Unsafe.Add(ref b, c)) > 0f ? (c00 + Unsafe.Add(ref b, c)) : (c00 + Unsafe.Add(ref b, c)) * 0.2f;
                     }
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [17, rows] x [rows, 13], with scale = 1 / n for the mean.</summary>
+            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 13], with scale = 1 / n for the mean.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer1WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer1WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                    Layer1WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                    Layer1WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                    Layer1WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else
                 {
-                    Layer1WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                    Layer1WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [17, rows] x [rows, 13], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 13], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer1WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 12; r += 6)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
                 {
                     {
                         var c00 = Vector256.Create(0f);
@@ -1748,7 +1935,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 5) * Layer1Inputs + c) = c50 * scale;
                     }
                 }
-                for (int r = 12; r < 17; r++)
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector256.Create(0f);
@@ -1781,13 +1969,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [17, rows] x [rows, 13], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 13], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer1WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 12; r += 6)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
                 {
                     {
                         var c00 = Vector256.Create(0f);
@@ -1884,7 +2073,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 5) * Layer1Inputs + c) = c50 * scale;
                     }
                 }
-                for (int r = 12; r < 17; r++)
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector256.Create(0f);
@@ -1923,13 +2113,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [17, rows] x [rows, 13], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 13], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer1WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-                for (int r = 0; r < 16; r += 4)
+                int r = 0;
+                for (; r + 4 <= units; r += 4)
                 {
                     for (int c = 0; c < 8; c += 8)
                     {
@@ -2016,7 +2207,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 3) * Layer1Inputs + c) = c30 * scale;
                     }
                 }
-                for (int r = 16; r < 17; r++)
+
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 8; c += 8)
                     {
@@ -2060,13 +2252,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [17, rows] x [rows, 13], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 13], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer1WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
-                for (int r = 0; r < 17; r += 1)
+                int r = 0;
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 13; c += 1)
                     {
@@ -2517,6 +2710,11 @@ namespace Samples.Tabular
                     var dx1 = 0f;
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d16 = Vector512.Create(dj);
                         var w0 = Vector512.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs));
@@ -2554,6 +2752,11 @@ namespace Samples.Tabular
                     var dx1 = Vector256.Create(0f);
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d8 = Vector256.Create(dj);
                         var w0 = Vector256.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i));
@@ -2572,6 +2775,11 @@ namespace Samples.Tabular
                     var dx0 = 0f;
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var w0 = Unsafe.Add(ref w, j * Layer2Inputs + 16);
                         dx0 = w0 * dj + dx0;
@@ -2605,6 +2813,11 @@ namespace Samples.Tabular
                     var dx1 = Vector128.Create(0f);
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i));
@@ -2623,6 +2836,11 @@ namespace Samples.Tabular
                     var dx0 = 0f;
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var w0 = Unsafe.Add(ref w, j * Layer2Inputs + 16);
                         dx0 = w0 * dj + dx0;
@@ -2651,6 +2869,11 @@ namespace Samples.Tabular
                     var dx0 = 0f;
                     for (int j = 0; j < Layer2Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var w0 = Unsafe.Add(ref w, j * Layer2Inputs + i);
                         dx0 = w0 * dj + dx0;
@@ -2661,345 +2884,381 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2: packed[i, j] = W2[j, i], the transpose the forward matrix product reads row by row.</summary>
+            /// <summary>Dense layer 2: packed[i, j] = W2[j, i] for <paramref name="units"/> rows j of W2, the transpose the forward matrix product reads row by row.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2Pack(ref float w, ref float packed)
+            private static void Layer2Pack(ref float w, ref float packed, int units)
             {
-
-                // the last units, which do not fill a block
-                for (int j = 0; j < 5; j++)
+                // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+                int j0 = 0;
+                for (; j0 + 8 <= units; j0 += 8)
                 {
-                    for (int i = 0; i < 17; i++)
+                    for (int i = 0; i < Layer2Inputs; i++)
+                    {
+                        ref float source = ref Unsafe.Add(ref w, j0 * Layer2Inputs + i);
+                        ref float target = ref Unsafe.Add(ref packed, i * Layer2Units + j0);
+                        Unsafe.Add(ref target, 0) = Unsafe.Add(ref source, 0);
+                        Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, 1 * Layer2Inputs);
+                        Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * Layer2Inputs);
+                        Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * Layer2Inputs);
+                        Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * Layer2Inputs);
+                        Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * Layer2Inputs);
+                        Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * Layer2Inputs);
+                        Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer2Inputs);
+                    }
+                }
+
+                // the last rows, which do not fill a block
+                for (int j = j0; j < units; j++)
+                {
+                    for (int i = 0; i < Layer2Inputs; i++)
                     {
                         Unsafe.Add(ref packed, i * Layer2Units + j) = Unsafe.Add(ref w, j * Layer2Inputs + i);
                     }
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 17], W2^T comes packed as [17, 5].</summary>
+            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 17], W2^T comes packed as [17, 5].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                    Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                    Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                    Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else
                 {
-                    Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                    Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 17], W2^T comes packed as [17, 5]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 17], W2^T comes packed as [17, 5]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        var c40 = Vector128.Create(0f);
-                        var c50 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
-                            c40 = MultiplyAdd(a4v4, b0, c40);
-                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
-                            c50 = MultiplyAdd(a5v4, b0, c50);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            var c40 = Vector128.Create(0f);
+                            var c50 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                                var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
+                                c40 = MultiplyAdd(a4v4, b0, c40);
+                                var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
+                                c50 = MultiplyAdd(a5v4, b0, c50);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
-                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
-                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
+                            Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
+                            Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 17], W2^T comes packed as [17, 5]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 17], W2^T comes packed as [17, 5]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        var c40 = Vector128.Create(0f);
-                        var c50 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
-                            c40 = MultiplyAdd(a4v4, b0, c40);
-                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
-                            c50 = MultiplyAdd(a5v4, b0, c50);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            var c40 = Vector128.Create(0f);
+                            var c50 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                                var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k));
+                                c40 = MultiplyAdd(a4v4, b0, c40);
+                                var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k));
+                                c50 = MultiplyAdd(a5v4, b0, c50);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
-                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
-                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
+                            Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer2Units));
+                            Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 17], W2^T comes packed as [17, 5]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 17], W2^T comes packed as [17, 5]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
                 int r = 0;
                 for (; r + 4 <= rows; r += 4)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer2Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer2Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                            c30 = a3s * b0 + c30;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                                c30 = a3s * b0 + c30;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 5)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer2Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer2Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer2Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
-                    }
-                    for (int c = 4; c < 5; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer2Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer2Units));
+                        }
+                        for (int c = 4; c < 5; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer2Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 17], W2^T comes packed as [17, 5]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 17], W2^T comes packed as [17, 5]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
                 int r = 0;
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 5; c += 1)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 5); c += 1)
                     {
                         var c00 = 0f;
                         for (int k = 0; k < Layer2Inputs; k++)
@@ -3395,36 +3654,104 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [5, rows] x [rows, 17], with scale = 1 / n for the mean.</summary>
+            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 17], with scale = 1 / n for the mean.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer2WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer2WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer2WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                    Layer2WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer2WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                    Layer2WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer2WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                    Layer2WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else
                 {
-                    Layer2WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                    Layer2WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [5, rows] x [rows, 17], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 17], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer2WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 5; r++)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
+                {
+                    {
+                        var c00 = Vector512.Create(0f);
+                        var c10 = Vector512.Create(0f);
+                        var c20 = Vector512.Create(0f);
+                        var c30 = Vector512.Create(0f);
+                        var c40 = Vector512.Create(0f);
+                        var c50 = Vector512.Create(0f);
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Vector512.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs));
+                            var a0v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r));
+                            c00 = Vector512.FusedMultiplyAdd(a0v16, b0, c00);
+                            var a1v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 1));
+                            c10 = Vector512.FusedMultiplyAdd(a1v16, b0, c10);
+                            var a2v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 2));
+                            c20 = Vector512.FusedMultiplyAdd(a2v16, b0, c20);
+                            var a3v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 3));
+                            c30 = Vector512.FusedMultiplyAdd(a3v16, b0, c30);
+                            var a4v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 4));
+                            c40 = Vector512.FusedMultiplyAdd(a4v16, b0, c40);
+                            var a5v16 = Vector512.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 5));
+                            c50 = Vector512.FusedMultiplyAdd(a5v16, b0, c50);
+                        }
+
+                        Vector512.StoreUnsafe(c00 * Vector512.Create(scale), ref target, (nuint)(r * Layer2Inputs));
+                        Vector512.StoreUnsafe(c10 * Vector512.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs));
+                        Vector512.StoreUnsafe(c20 * Vector512.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs));
+                        Vector512.StoreUnsafe(c30 * Vector512.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs));
+                        Vector512.StoreUnsafe(c40 * Vector512.Create(scale), ref target, (nuint)((r + 4) * Layer2Inputs));
+                        Vector512.StoreUnsafe(c50 * Vector512.Create(scale), ref target, (nuint)((r + 5) * Layer2Inputs));
+                    }
+                    for (int c = 16; c < 17; c++)
+                    {
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Unsafe.Add(ref x, k * Layer2Inputs + c);
+                            var a0s = Unsafe.Add(ref delta, k * Layer2Units + r);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref delta, k * Layer2Units + r + 1);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref delta, k * Layer2Units + r + 2);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref delta, k * Layer2Units + r + 3);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref delta, k * Layer2Units + r + 4);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref delta, k * Layer2Units + r + 5);
+                            c50 = a5s * b0 + c50;
+                        }
+
+                        Unsafe.Add(ref target, r * Layer2Inputs + c) = c00 * scale;
+                        Unsafe.Add(ref target, (r + 1) * Layer2Inputs + c) = c10 * scale;
+                        Unsafe.Add(ref target, (r + 2) * Layer2Inputs + c) = c20 * scale;
+                        Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
+                        Unsafe.Add(ref target, (r + 4) * Layer2Inputs + c) = c40 * scale;
+                        Unsafe.Add(ref target, (r + 5) * Layer2Inputs + c) = c50 * scale;
+                    }
+                }
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector512.Create(0f);
@@ -3452,13 +3779,101 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [5, rows] x [rows, 17], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 17], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer2WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 5; r++)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
+                {
+                    for (int c = 0; c < 16; c += 16)
+                    {
+                        var c00 = Vector256.Create(0f);
+                        var c01 = Vector256.Create(0f);
+                        var c10 = Vector256.Create(0f);
+                        var c11 = Vector256.Create(0f);
+                        var c20 = Vector256.Create(0f);
+                        var c21 = Vector256.Create(0f);
+                        var c30 = Vector256.Create(0f);
+                        var c31 = Vector256.Create(0f);
+                        var c40 = Vector256.Create(0f);
+                        var c41 = Vector256.Create(0f);
+                        var c50 = Vector256.Create(0f);
+                        var c51 = Vector256.Create(0f);
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Vector256.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs + c));
+                            var b1 = Vector256.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs + c + 8));
+                            var a0v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r));
+                            c00 = Vector256.FusedMultiplyAdd(a0v8, b0, c00);
+                            c01 = Vector256.FusedMultiplyAdd(a0v8, b1, c01);
+                            var a1v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 1));
+                            c10 = Vector256.FusedMultiplyAdd(a1v8, b0, c10);
+                            c11 = Vector256.FusedMultiplyAdd(a1v8, b1, c11);
+                            var a2v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 2));
+                            c20 = Vector256.FusedMultiplyAdd(a2v8, b0, c20);
+                            c21 = Vector256.FusedMultiplyAdd(a2v8, b1, c21);
+                            var a3v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 3));
+                            c30 = Vector256.FusedMultiplyAdd(a3v8, b0, c30);
+                            c31 = Vector256.FusedMultiplyAdd(a3v8, b1, c31);
+                            var a4v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 4));
+                            c40 = Vector256.FusedMultiplyAdd(a4v8, b0, c40);
+                            c41 = Vector256.FusedMultiplyAdd(a4v8, b1, c41);
+                            var a5v8 = Vector256.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 5));
+                            c50 = Vector256.FusedMultiplyAdd(a5v8, b0, c50);
+                            c51 = Vector256.FusedMultiplyAdd(a5v8, b1, c51);
+                        }
+
+                        Vector256.StoreUnsafe(c00 * Vector256.Create(scale), ref target, (nuint)(r * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c01 * Vector256.Create(scale), ref target, (nuint)(r * Layer2Inputs + c + 8));
+                        Vector256.StoreUnsafe(c10 * Vector256.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c11 * Vector256.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs + c + 8));
+                        Vector256.StoreUnsafe(c20 * Vector256.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c21 * Vector256.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs + c + 8));
+                        Vector256.StoreUnsafe(c30 * Vector256.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c31 * Vector256.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs + c + 8));
+                        Vector256.StoreUnsafe(c40 * Vector256.Create(scale), ref target, (nuint)((r + 4) * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c41 * Vector256.Create(scale), ref target, (nuint)((r + 4) * Layer2Inputs + c + 8));
+                        Vector256.StoreUnsafe(c50 * Vector256.Create(scale), ref target, (nuint)((r + 5) * Layer2Inputs + c));
+                        Vector256.StoreUnsafe(c51 * Vector256.Create(scale), ref target, (nuint)((r + 5) * Layer2Inputs + c + 8));
+                    }
+                    for (int c = 16; c < 17; c++)
+                    {
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Unsafe.Add(ref x, k * Layer2Inputs + c);
+                            var a0s = Unsafe.Add(ref delta, k * Layer2Units + r);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref delta, k * Layer2Units + r + 1);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref delta, k * Layer2Units + r + 2);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref delta, k * Layer2Units + r + 3);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref delta, k * Layer2Units + r + 4);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref delta, k * Layer2Units + r + 5);
+                            c50 = a5s * b0 + c50;
+                        }
+
+                        Unsafe.Add(ref target, r * Layer2Inputs + c) = c00 * scale;
+                        Unsafe.Add(ref target, (r + 1) * Layer2Inputs + c) = c10 * scale;
+                        Unsafe.Add(ref target, (r + 2) * Layer2Inputs + c) = c20 * scale;
+                        Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
+                        Unsafe.Add(ref target, (r + 4) * Layer2Inputs + c) = c40 * scale;
+                        Unsafe.Add(ref target, (r + 5) * Layer2Inputs + c) = c50 * scale;
+                    }
+                }
+
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 16; c += 16)
                     {
@@ -3491,13 +3906,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [5, rows] x [rows, 17], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 17], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer2WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-                for (int r = 0; r < 4; r += 4)
+                int r = 0;
+                for (; r + 4 <= units; r += 4)
                 {
                     for (int c = 0; c < 16; c += 8)
                     {
@@ -3561,7 +3977,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
                     }
                 }
-                for (int r = 4; r < 5; r++)
+
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 16; c += 8)
                     {
@@ -3594,13 +4011,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [5, rows] x [rows, 17], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 17], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer2WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
-                for (int r = 0; r < 5; r += 1)
+                int r = 0;
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 17; c += 1)
                     {
@@ -3900,6 +4318,11 @@ namespace Samples.Tabular
                     var dx1 = 0f;
                     for (int j = 0; j < Layer3Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs));
@@ -3942,6 +4365,11 @@ namespace Samples.Tabular
                     var dx1 = 0f;
                     for (int j = 0; j < Layer3Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs));
@@ -3985,6 +4413,11 @@ namespace Samples.Tabular
                     var dx1 = 0f;
                     for (int j = 0; j < Layer3Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs));
@@ -4018,6 +4451,11 @@ namespace Samples.Tabular
                     var dx0 = 0f;
                     for (int j = 0; j < Layer3Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var w0 = Unsafe.Add(ref w, j * Layer3Inputs + i);
                         dx0 = w0 * dj + dx0;
@@ -4028,345 +4466,381 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3: packed[i, j] = W3[j, i], the transpose the forward matrix product reads row by row.</summary>
+            /// <summary>Dense layer 3: packed[i, j] = W3[j, i] for <paramref name="units"/> rows j of W3, the transpose the forward matrix product reads row by row.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3Pack(ref float w, ref float packed)
+            private static void Layer3Pack(ref float w, ref float packed, int units)
             {
-
-                // the last units, which do not fill a block
-                for (int j = 0; j < 7; j++)
+                // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+                int j0 = 0;
+                for (; j0 + 8 <= units; j0 += 8)
                 {
-                    for (int i = 0; i < 5; i++)
+                    for (int i = 0; i < Layer3Inputs; i++)
+                    {
+                        ref float source = ref Unsafe.Add(ref w, j0 * Layer3Inputs + i);
+                        ref float target = ref Unsafe.Add(ref packed, i * Layer3Units + j0);
+                        Unsafe.Add(ref target, 0) = Unsafe.Add(ref source, 0);
+                        Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, 1 * Layer3Inputs);
+                        Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * Layer3Inputs);
+                        Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * Layer3Inputs);
+                        Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * Layer3Inputs);
+                        Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * Layer3Inputs);
+                        Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * Layer3Inputs);
+                        Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer3Inputs);
+                    }
+                }
+
+                // the last rows, which do not fill a block
+                for (int j = j0; j < units; j++)
+                {
+                    for (int i = 0; i < Layer3Inputs; i++)
                     {
                         Unsafe.Add(ref packed, i * Layer3Units + j) = Unsafe.Add(ref w, j * Layer3Inputs + i);
                     }
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples; X is [rows, 5], W3^T comes packed as [5, 7].</summary>
+            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 5], W3^T comes packed as [5, 7].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer3ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer3ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer3ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                    Layer3ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer3ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                    Layer3ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer3ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                    Layer3ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else
                 {
-                    Layer3ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                    Layer3ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples; X is [rows, 5], W3^T comes packed as [5, 7]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 5], W3^T comes packed as [5, 7]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer3ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        var c40 = Vector128.Create(0f);
-                        var c50 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k));
-                            c40 = MultiplyAdd(a4v4, b0, c40);
-                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k));
-                            c50 = MultiplyAdd(a5v4, b0, c50);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            var c40 = Vector128.Create(0f);
+                            var c50 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                                var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k));
+                                c40 = MultiplyAdd(a4v4, b0, c40);
+                                var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k));
+                                c50 = MultiplyAdd(a5v4, b0, c50);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
-                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer3Units));
-                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
+                            Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer3Units));
+                            Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer3Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer3Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer3Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer3Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples; X is [rows, 5], W3^T comes packed as [5, 7]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 5], W3^T comes packed as [5, 7]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer3ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        var c40 = Vector128.Create(0f);
-                        var c50 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k));
-                            c40 = MultiplyAdd(a4v4, b0, c40);
-                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k));
-                            c50 = MultiplyAdd(a5v4, b0, c50);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            var c40 = Vector128.Create(0f);
+                            var c50 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                                var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k));
+                                c40 = MultiplyAdd(a4v4, b0, c40);
+                                var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k));
+                                c50 = MultiplyAdd(a5v4, b0, c50);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
-                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer3Units));
-                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
+                            Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer3Units));
+                            Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer3Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer3Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer3Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer3Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer3Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer3Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples; X is [rows, 5], W3^T comes packed as [5, 7]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 5], W3^T comes packed as [5, 7]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer3ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
                 int r = 0;
                 for (; r + 4 <= rows; r += 4)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        var c10 = Vector128.Create(0f);
-                        var c20 = Vector128.Create(0f);
-                        var c30 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
-                            c10 = MultiplyAdd(a1v4, b0, c10);
-                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
-                            c20 = MultiplyAdd(a2v4, b0, c20);
-                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
-                            c30 = MultiplyAdd(a3v4, b0, c30);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            var c10 = Vector128.Create(0f);
+                            var c20 = Vector128.Create(0f);
+                            var c30 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                                var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k));
+                                c10 = MultiplyAdd(a1v4, b0, c10);
+                                var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k));
+                                c20 = MultiplyAdd(a2v4, b0, c20);
+                                var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k));
+                                c30 = MultiplyAdd(a3v4, b0, c30);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
-                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
-                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                            Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer3Units));
+                            Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer3Units));
+                            Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
-                            c30 = a3s * b0 + c30;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer3Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer3Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer3Inputs + k);
+                                c30 = a3s * b0 + c30;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer3Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer3Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer3Units + c) = c30 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
+                    if (columnEnd == 7)
                     {
-                        var c00 = Vector128.Create(0f);
-                        for (int k = 0; k < Layer3Inputs; k++)
                         {
-                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
-                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
-                            c00 = MultiplyAdd(a0v4, b0, c00);
-                        }
+                            var c00 = Vector128.Create(0f);
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer3Units));
+                                var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer3Inputs + k));
+                                c00 = MultiplyAdd(a0v4, b0, c00);
+                            }
 
-                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
-                    }
-                    for (int c = 4; c < 7; c++)
-                    {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer3Inputs; k++)
+                            Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer3Units));
+                        }
+                        for (int c = 4; c < 7; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer3Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer3Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer3Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer3Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples; X is [rows, 5], W3^T comes packed as [5, 7]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 3, a batch: Z = X W3^T + b3 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 5], W3^T comes packed as [5, 7]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer3ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
                 int r = 0;
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 7; c += 1)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 7); c += 1)
                     {
                         var c00 = 0f;
                         for (int k = 0; k < Layer3Inputs; k++)
@@ -4718,36 +5192,37 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X, [7, rows] x [rows, 5], with scale = 1 / n for the mean.</summary>
+            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X for <paramref name="units"/> rows of W3, [units, rows] x [rows, 5], with scale = 1 / n for the mean.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer3WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer3WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer3WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                    Layer3WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer3WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                    Layer3WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer3WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                    Layer3WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else
                 {
-                    Layer3WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                    Layer3WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X, [7, rows] x [rows, 5], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X for <paramref name="units"/> rows of W3, [units, rows] x [rows, 5], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer3WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 6; r += 6)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -4813,7 +5288,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 5) * Layer3Inputs + c) = c50 * scale;
                     }
                 }
-                for (int r = 6; r < 7; r++)
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -4841,13 +5317,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X, [7, rows] x [rows, 5], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X for <paramref name="units"/> rows of W3, [units, rows] x [rows, 5], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer3WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 6; r += 6)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -4913,7 +5390,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 5) * Layer3Inputs + c) = c50 * scale;
                     }
                 }
-                for (int r = 6; r < 7; r++)
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -4941,13 +5419,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X, [7, rows] x [rows, 5], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X for <paramref name="units"/> rows of W3, [units, rows] x [rows, 5], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer3WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-                for (int r = 0; r < 4; r += 4)
+                int r = 0;
+                for (; r + 4 <= units; r += 4)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -4997,7 +5476,8 @@ namespace Samples.Tabular
                         Unsafe.Add(ref target, (r + 3) * Layer3Inputs + c) = c30 * scale;
                     }
                 }
-                for (int r = 4; r < 7; r++)
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -5025,13 +5505,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X, [7, rows] x [rows, 5], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 3, a batch: dE/dW3 = scale dE/dZ^T X for <paramref name="units"/> rows of W3, [units, rows] x [rows, 5], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer3WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
-                for (int r = 0; r < 7; r += 1)
+                int r = 0;
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 5; c += 1)
                     {
@@ -5360,6 +5841,11 @@ namespace Samples.Tabular
                     var dx3 = 0f;
                     for (int j = 0; j < Layer4Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs));
@@ -5411,6 +5897,11 @@ namespace Samples.Tabular
                     var dx3 = 0f;
                     for (int j = 0; j < Layer4Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs));
@@ -5462,6 +5953,11 @@ namespace Samples.Tabular
                     var dx3 = 0f;
                     for (int j = 0; j < Layer4Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var d4 = Vector128.Create(dj);
                         var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs));
@@ -5503,6 +5999,11 @@ namespace Samples.Tabular
                     var dx0 = 0f;
                     for (int j = 0; j < Layer4Units; j++)
                     {
+                        if (Unsafe.Add(ref delta, j) == 0f)
+                        {
+                            continue; // dE/dz_j = 0: this row changes nothing
+                        }
+
                         float dj = Unsafe.Add(ref delta, j);
                         var w0 = Unsafe.Add(ref w, j * Layer4Inputs + i);
                         dx0 = w0 * dj + dx0;
@@ -5513,227 +6014,263 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4: packed[i, j] = W4[j, i], the transpose the forward matrix product reads row by row.</summary>
+            /// <summary>Dense layer 4: packed[i, j] = W4[j, i] for <paramref name="units"/> rows j of W4, the transpose the forward matrix product reads row by row.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4Pack(ref float w, ref float packed)
+            private static void Layer4Pack(ref float w, ref float packed, int units)
             {
-
-                // the last units, which do not fill a block
-                for (int j = 0; j < 3; j++)
+                // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+                int j0 = 0;
+                for (; j0 + 8 <= units; j0 += 8)
                 {
-                    for (int i = 0; i < 7; i++)
+                    for (int i = 0; i < Layer4Inputs; i++)
+                    {
+                        ref float source = ref Unsafe.Add(ref w, j0 * Layer4Inputs + i);
+                        ref float target = ref Unsafe.Add(ref packed, i * Layer4Units + j0);
+                        Unsafe.Add(ref target, 0) = Unsafe.Add(ref source, 0);
+                        Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, 1 * Layer4Inputs);
+                        Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * Layer4Inputs);
+                        Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * Layer4Inputs);
+                        Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * Layer4Inputs);
+                        Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * Layer4Inputs);
+                        Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * Layer4Inputs);
+                        Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer4Inputs);
+                    }
+                }
+
+                // the last rows, which do not fill a block
+                for (int j = j0; j < units; j++)
+                {
+                    for (int i = 0; i < Layer4Inputs; i++)
                     {
                         Unsafe.Add(ref packed, i * Layer4Units + j) = Unsafe.Add(ref w, j * Layer4Inputs + i);
                     }
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples; X is [rows, 7], W4^T comes packed as [7, 3].</summary>
+            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 7], W4^T comes packed as [7, 3].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer4ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer4ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer4ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                    Layer4ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer4ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                    Layer4ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer4ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                    Layer4ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
                 else
                 {
-                    Layer4ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                    Layer4ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples; X is [rows, 7], W4^T comes packed as [7, 3]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 7], W4^T comes packed as [7, 3]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer4ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer4Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer4Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer4Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer4Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer4Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer4Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer4Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer4Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples; X is [rows, 7], W4^T comes packed as [7, 3]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 7], W4^T comes packed as [7, 3]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer4ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
                 int r = 0;
                 for (; r + 6 <= rows; r += 6)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        var c40 = 0f;
-                        var c50 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
-                            c30 = a3s * b0 + c30;
-                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer4Inputs + k);
-                            c40 = a4s * b0 + c40;
-                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer4Inputs + k);
-                            c50 = a5s * b0 + c50;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            var c40 = 0f;
+                            var c50 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
+                                c30 = a3s * b0 + c30;
+                                var a4s = Unsafe.Add(ref x, (r + 4) * Layer4Inputs + k);
+                                c40 = a4s * b0 + c40;
+                                var a5s = Unsafe.Add(ref x, (r + 5) * Layer4Inputs + k);
+                                c50 = a5s * b0 + c50;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 4) * Layer4Units + c) = c40 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 5) * Layer4Units + c) = c50 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 4) * Layer4Units + c) = c40 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 5) * Layer4Units + c) = c50 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples; X is [rows, 7], W4^T comes packed as [7, 3]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 7], W4^T comes packed as [7, 3]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer4ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
                 int r = 0;
                 for (; r + 4 <= rows; r += 4)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        var c10 = 0f;
-                        var c20 = 0f;
-                        var c30 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
-                            c10 = a1s * b0 + c10;
-                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
-                            c20 = a2s * b0 + c20;
-                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
-                            c30 = a3s * b0 + c30;
-                        }
+                            var c00 = 0f;
+                            var c10 = 0f;
+                            var c20 = 0f;
+                            var c30 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                                var a1s = Unsafe.Add(ref x, (r + 1) * Layer4Inputs + k);
+                                c10 = a1s * b0 + c10;
+                                var a2s = Unsafe.Add(ref x, (r + 2) * Layer4Inputs + k);
+                                c20 = a2s * b0 + c20;
+                                var a3s = Unsafe.Add(ref x, (r + 3) * Layer4Inputs + k);
+                                c30 = a3s * b0 + c30;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
-                        Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 1) * Layer4Units + c) = c10 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 2) * Layer4Units + c) = c20 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, (r + 3) * Layer4Units + c) = c30 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
 
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 3; c++)
+                    if (columnEnd == 3)
                     {
-                        var c00 = 0f;
-                        for (int k = 0; k < Layer4Inputs; k++)
+                        for (int c = 0; c < 3; c++)
                         {
-                            var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
-                            var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
-                            c00 = a0s * b0 + c00;
-                        }
+                            var c00 = 0f;
+                            for (int k = 0; k < Layer4Inputs; k++)
+                            {
+                                var b0 = Unsafe.Add(ref packed, k * Layer4Units + c);
+                                var a0s = Unsafe.Add(ref x, r * Layer4Inputs + k);
+                                c00 = a0s * b0 + c00;
+                            }
 
-                        Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                            Unsafe.Add(ref z, r * Layer4Units + c) = c00 + Unsafe.Add(ref b, c);
+                        }
                     }
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples; X is [rows, 7], W4^T comes packed as [7, 3]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 4, a batch: Z = X W4^T + b4 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 7], W4^T comes packed as [7, 3]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+            private static void Layer4ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
                 int r = 0;
                 for (; r < rows; r++)
                 {
-                    for (int c = 0; c < 3; c += 1)
+                    for (int c = columnStart; c < global::System.Math.Min(columnEnd, 3); c += 1)
                     {
                         var c00 = 0f;
                         for (int k = 0; k < Layer4Inputs; k++)
@@ -6085,36 +6622,104 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X, [3, rows] x [rows, 7], with scale = 1 / n for the mean.</summary>
+            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X for <paramref name="units"/> rows of W4, [units, rows] x [rows, 7], with scale = 1 / n for the mean.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer4WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer4WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer4WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                    Layer4WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer4WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                    Layer4WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer4WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                    Layer4WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
                 }
                 else
                 {
-                    Layer4WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                    Layer4WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X, [3, rows] x [rows, 7], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X for <paramref name="units"/> rows of W4, [units, rows] x [rows, 7], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer4WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 3; r++)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
+                {
+                    {
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        var c40 = Vector128.Create(0f);
+                        var c50 = Vector128.Create(0f);
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer4Inputs));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 1));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 2));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 3));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                            var a4v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 4));
+                            c40 = MultiplyAdd(a4v4, b0, c40);
+                            var a5v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 5));
+                            c50 = MultiplyAdd(a5v4, b0, c50);
+                        }
+
+                        Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer4Inputs));
+                        Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c40 * Vector128.Create(scale), ref target, (nuint)((r + 4) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer4Inputs));
+                    }
+                    for (int c = 4; c < 7; c++)
+                    {
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Unsafe.Add(ref x, k * Layer4Inputs + c);
+                            var a0s = Unsafe.Add(ref delta, k * Layer4Units + r);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref delta, k * Layer4Units + r + 1);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref delta, k * Layer4Units + r + 2);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref delta, k * Layer4Units + r + 3);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref delta, k * Layer4Units + r + 4);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref delta, k * Layer4Units + r + 5);
+                            c50 = a5s * b0 + c50;
+                        }
+
+                        Unsafe.Add(ref target, r * Layer4Inputs + c) = c00 * scale;
+                        Unsafe.Add(ref target, (r + 1) * Layer4Inputs + c) = c10 * scale;
+                        Unsafe.Add(ref target, (r + 2) * Layer4Inputs + c) = c20 * scale;
+                        Unsafe.Add(ref target, (r + 3) * Layer4Inputs + c) = c30 * scale;
+                        Unsafe.Add(ref target, (r + 4) * Layer4Inputs + c) = c40 * scale;
+                        Unsafe.Add(ref target, (r + 5) * Layer4Inputs + c) = c50 * scale;
+                    }
+                }
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -6142,13 +6747,81 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X, [3, rows] x [rows, 7], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X for <paramref name="units"/> rows of W4, [units, rows] x [rows, 7], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer4WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-                for (int r = 0; r < 3; r++)
+                int r = 0;
+                for (; r + 6 <= units; r += 6)
+                {
+                    {
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        var c40 = Vector128.Create(0f);
+                        var c50 = Vector128.Create(0f);
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer4Inputs));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 1));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 2));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 3));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                            var a4v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 4));
+                            c40 = MultiplyAdd(a4v4, b0, c40);
+                            var a5v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 5));
+                            c50 = MultiplyAdd(a5v4, b0, c50);
+                        }
+
+                        Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer4Inputs));
+                        Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c40 * Vector128.Create(scale), ref target, (nuint)((r + 4) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer4Inputs));
+                    }
+                    for (int c = 4; c < 7; c++)
+                    {
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Unsafe.Add(ref x, k * Layer4Inputs + c);
+                            var a0s = Unsafe.Add(ref delta, k * Layer4Units + r);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref delta, k * Layer4Units + r + 1);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref delta, k * Layer4Units + r + 2);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref delta, k * Layer4Units + r + 3);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref delta, k * Layer4Units + r + 4);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref delta, k * Layer4Units + r + 5);
+                            c50 = a5s * b0 + c50;
+                        }
+
+                        Unsafe.Add(ref target, r * Layer4Inputs + c) = c00 * scale;
+                        Unsafe.Add(ref target, (r + 1) * Layer4Inputs + c) = c10 * scale;
+                        Unsafe.Add(ref target, (r + 2) * Layer4Inputs + c) = c20 * scale;
+                        Unsafe.Add(ref target, (r + 3) * Layer4Inputs + c) = c30 * scale;
+                        Unsafe.Add(ref target, (r + 4) * Layer4Inputs + c) = c40 * scale;
+                        Unsafe.Add(ref target, (r + 5) * Layer4Inputs + c) = c50 * scale;
+                    }
+                }
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -6176,13 +6849,65 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X, [3, rows] x [rows, 7], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X for <paramref name="units"/> rows of W4, [units, rows] x [rows, 7], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer4WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-                for (int r = 0; r < 3; r++)
+                int r = 0;
+                for (; r + 4 <= units; r += 4)
+                {
+                    {
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer4Inputs));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 1));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 2));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer4Units + r + 3));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                        }
+
+                        Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer4Inputs));
+                        Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer4Inputs));
+                        Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer4Inputs));
+                    }
+                    for (int c = 4; c < 7; c++)
+                    {
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            var b0 = Unsafe.Add(ref x, k * Layer4Inputs + c);
+                            var a0s = Unsafe.Add(ref delta, k * Layer4Units + r);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref delta, k * Layer4Units + r + 1);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref delta, k * Layer4Units + r + 2);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref delta, k * Layer4Units + r + 3);
+                            c30 = a3s * b0 + c30;
+                        }
+
+                        Unsafe.Add(ref target, r * Layer4Inputs + c) = c00 * scale;
+                        Unsafe.Add(ref target, (r + 1) * Layer4Inputs + c) = c10 * scale;
+                        Unsafe.Add(ref target, (r + 2) * Layer4Inputs + c) = c20 * scale;
+                        Unsafe.Add(ref target, (r + 3) * Layer4Inputs + c) = c30 * scale;
+                    }
+                }
+
+                for (; r < units; r++)
                 {
                     {
                         var c00 = Vector128.Create(0f);
@@ -6210,13 +6935,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X, [3, rows] x [rows, 7], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 4, a batch: dE/dW4 = scale dE/dZ^T X for <paramref name="units"/> rows of W4, [units, rows] x [rows, 7], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+            private static void Layer4WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
             {
                 // register tiles of 1 row x 1 column: one value of C at a time
-                for (int r = 0; r < 3; r += 1)
+                int r = 0;
+                for (; r < units; r++)
                 {
                     for (int c = 0; c < 7; c += 1)
                     {

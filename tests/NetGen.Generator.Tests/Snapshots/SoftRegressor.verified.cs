@@ -25,7 +25,7 @@ namespace Samples
     /// <para>51 parameters in all. Loss: squared error, E = 1/2 sum (y - t)^2.</para>
     /// <para>Optimizer: momentum (PyTorch's SGD with momentum), g = dE/dp + 0.0005 p, v = 0.8 v + g, p -= lr v.</para>
     /// </remarks>
-    partial class SoftRegressor : global::NetGen.INetwork
+    partial class SoftRegressor : global::NetGen.INetwork, global::NetGen.Threading.IParallelJob
     {
         /// <summary>Number of inputs of one sample.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -82,14 +82,15 @@ namespace Samples
         private readonly float[] _delta2 = new float[Layer2Units];
 
         // A batch's activations and dE/dz, [samples, units] per layer, and each W packed as its transpose for
-        // the forward matrix product. Allocated by the first batch, and again only for a larger batch.
+        // the forward matrix product. Allocated by the first batch, and again only for a larger batch; aligned
+        // to cache lines, so threads writing neighbouring units do not share a line.
         private int _batchCapacity;
-        private float[] _packed1 = global::System.Array.Empty<float>();
-        private float[] _packed2 = global::System.Array.Empty<float>();
-        private float[] _batchA1 = global::System.Array.Empty<float>();
-        private float[] _batchA2 = global::System.Array.Empty<float>();
-        private float[] _batchDelta1 = global::System.Array.Empty<float>();
-        private float[] _batchDelta2 = global::System.Array.Empty<float>();
+        private global::NetGen.Internal.AlignedBuffer _packed1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _packed2 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchA1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchA2 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchDelta1 = global::NetGen.Internal.AlignedBuffer.Empty;
+        private global::NetGen.Internal.AlignedBuffer _batchDelta2 = global::NetGen.Internal.AlignedBuffer.Empty;
 
         /// <summary>Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</summary>
         private const int MatrixProductBatch = 4;
@@ -195,8 +196,8 @@ namespace Samples
             for (int start = 0; start < count; start += PredictChunk)
             {
                 int rows = global::System.Math.Min(PredictChunk, count - start);
-                ForwardBatch(ref Unsafe.Add(ref x, start * InputSize), rows);
-                new global::System.ReadOnlySpan<float>(_batchA2, 0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
+                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);
+                _batchA2.Span.Slice(0, rows * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
             }
         }
 
@@ -280,7 +281,7 @@ namespace Samples
             if (count >= MatrixProductBatch)
             {
                 EnsureBatchCapacity(count);
-                double sum = GradientBatchProducts(ref x, ref t, count);
+                double sum = GradientBatchProducts(inputs, targets, count);
                 ApplyOptimizer(learningRate, 1f);
                 return (float)(sum / count);
             }
@@ -418,63 +419,160 @@ namespace Samples
 
             if (_packed1.Length == 0)
             {
-                _packed1 = new float[Layer1Inputs * Layer1Units];
-                _packed2 = new float[Layer2Inputs * Layer2Units];
+                _packed1 = new global::NetGen.Internal.AlignedBuffer(Layer1Inputs * Layer1Units);
+                _packed2 = new global::NetGen.Internal.AlignedBuffer(Layer2Inputs * Layer2Units);
             }
 
-            _batchA1 = new float[rows * Layer1Units];
-            _batchDelta1 = new float[rows * Layer1Units];
-            _batchA2 = new float[rows * Layer2Units];
-            _batchDelta2 = new float[rows * Layer2Units];
+            _batchA1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+            _batchDelta1 = new global::NetGen.Internal.AlignedBuffer(rows * Layer1Units);
+            _batchA2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
+            _batchDelta2 = new global::NetGen.Internal.AlignedBuffer(rows * Layer2Units);
             _batchCapacity = rows;
+        }
+
+        // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+        private const int PackLayer1 = 1;
+        private const int ForwardLayer1 = 2;
+        private const int ActivateLayer1 = 3;
+        private const int PackLayer2 = 4;
+        private const int ForwardLayer2 = 5;
+        private const int ActivateLayer2 = 6;
+        private const int InputGradientLayer2 = 7;
+        private const int WeightsLayer2 = 8;
+        private const int WeightsLayer1 = 9;
+
+        /// <summary>Units are split between threads at multiples of the widest register tile, so every value is computed as on one thread.</summary>
+        private const int ColumnSplit = 64;
+
+        // What the current phase works on, set before it runs.
+        private int _phase;
+        private int _phaseRows;
+        private float _phaseScale;
+
+        /// <summary>Runs a phase on as many threads as its <paramref name="work"/> (multiply-adds) pays for; the result is the same on any number.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        private void RunPhase(int phase, global::System.ReadOnlySpan<float> inputs, int rows, long work)
+        {
+            _phase = phase;
+            _phaseRows = rows;
+            global::NetGen.Threading.WorkerPool.Run(this, global::NetGen.Threading.WorkerPool.ThreadsFor(work), inputs, default);
         }
 
         /// <summary>Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in the batch buffers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(ref float inputs, int rows)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
         {
-            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
-            // layer 1: Z = X W1^T + b1 over the batch, with W1 packed as its transpose; A = tanh(Z)
-            Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights), ref MemoryMarshal.GetArrayDataReference(_packed1));
-            Layer1ForwardBatch(ref inputs, ref MemoryMarshal.GetArrayDataReference(_packed1), ref Unsafe.Add(ref p, Layer1Biases), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-            Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchA1), rows);
-            // layer 2: Z = X W2^T + b2 over the batch, with W2 packed as its transpose; A = softmax(Z)
-            Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_packed2));
-            Layer2ForwardBatch(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_packed2), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_batchA2), rows);
-            Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_batchA2), ref MemoryMarshal.GetArrayDataReference(_batchA2), rows);
+            // layer 1: W1 packed as its transpose, for the forward product to read row by row
+            RunPhase(PackLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            // layer 1: Z = X W1^T + b1 over the batch
+            RunPhase(ForwardLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            // layer 1: A = tanh(Z), sample by sample
+            RunPhase(ActivateLayer1, inputs, rows, 64L * rows * Layer1Units);
+            // layer 2: W2 packed as its transpose, for the forward product to read row by row
+            RunPhase(PackLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            // layer 2: Z = X W2^T + b2 over the batch
+            RunPhase(ForwardLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            // layer 2: A = softmax(Z), sample by sample
+            RunPhase(ActivateLayer2, inputs, rows, 64L * rows * Layer2Units);
         }
 
         /// <summary>
         /// The mean gradient of a batch, as matrix products, written into _gradients for the optimizer. Returns the summed loss.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private double GradientBatchProducts(ref float inputs, ref float targets, int rows)
+        private double GradientBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows)
         {
-            ForwardBatch(ref inputs, rows);
+            ForwardBatch(inputs, rows);
             double loss = 0;
+            ref float t = ref MemoryMarshal.GetReference(targets);
             for (int s = 0; s < rows; s++)
             {
                 int row = s * Layer2Units;
-                loss += OutputLoss(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchA2), row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchA2), row), ref Unsafe.Add(ref targets, row), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), row));
+                loss += OutputLoss(ref Unsafe.Add(ref _batchA2.Start, row), ref Unsafe.Add(ref _batchA2.Start, row), ref Unsafe.Add(ref t, row), ref Unsafe.Add(ref _batchDelta2.Start, row));
             }
 
-            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
-            float scale = 1f / rows;
-
-            // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes
-            Layer2InputGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref p, Layer2Weights), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
-            // dE/dz1 = dE/da1 * tanh'(z1)
-            Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_batchA1), ref MemoryMarshal.GetArrayDataReference(_batchDelta1), rows);
+            _phaseScale = 1f / rows;
+            // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes, then dE/dZ1 = dE/dA1 * tanh'(Z1)
+            RunPhase(InputGradientLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
             // layer 2: dE/dW2 = (1 / n) dE/dZ2^T X, dE/db2 = (1 / n) sum dE/dZ2
-            Layer2WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref MemoryMarshal.GetArrayDataReference(_batchA1), ref Unsafe.Add(ref g, Layer2Weights), rows, scale);
-            Layer2BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta2), ref Unsafe.Add(ref g, Layer2Biases), rows, scale);
+            RunPhase(WeightsLayer2, inputs, rows, (long)rows * Layer2Inputs * Layer2Units);
+            Layer2BiasGradientBatch(ref _batchDelta2.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer2Biases), rows, _phaseScale);
 
             // layer 1: dE/dW1 = (1 / n) dE/dZ1^T X, dE/db1 = (1 / n) sum dE/dZ1
-            Layer1WeightGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref inputs, ref Unsafe.Add(ref g, Layer1Weights), rows, scale);
-            Layer1BiasGradientBatch(ref MemoryMarshal.GetArrayDataReference(_batchDelta1), ref Unsafe.Add(ref g, Layer1Biases), rows, scale);
+            RunPhase(WeightsLayer1, inputs, rows, (long)rows * Layer1Inputs * Layer1Units);
+            Layer1BiasGradientBatch(ref _batchDelta1.Start, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradients), Layer1Biases), rows, _phaseScale);
 
             return loss;
+        }
+
+        /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/> of the current phase: its share of the rows of the result.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        void global::NetGen.Threading.IParallelJob.RunPart(int part, int parts, nint first, nint second)
+        {
+            ref float inputs = ref global::NetGen.Internal.GeneratedCodeHelpers.AsRef(first);
+            ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
+            int rows = _phaseRows;
+            switch (_phase)
+            {
+                case PackLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1Pack(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref _packed1.Start, start), count);
+                    break;
+                }
+                case ForwardLayer1:
+                {
+                    // each thread computes its own units: the rows of W1 it packed and will update
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1ForwardBatch(ref inputs, ref _packed1.Start, ref Unsafe.Add(ref p, Layer1Biases), ref _batchA1.Start, rows, start, start + count);
+                    break;
+                }
+                case ActivateLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 1);
+                    Layer1Activation(ref Unsafe.Add(ref _batchA1.Start, start * Layer1Units), ref Unsafe.Add(ref _batchA1.Start, start * Layer1Units), count);
+                    break;
+                }
+                case PackLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2Pack(ref Unsafe.Add(ref p, Layer2Weights + start * Layer2Inputs), ref Unsafe.Add(ref _packed2.Start, start), count);
+                    break;
+                }
+                case ForwardLayer2:
+                {
+                    // each thread computes its own units: the rows of W2 it packed and will update
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2ForwardBatch(ref _batchA1.Start, ref _packed2.Start, ref Unsafe.Add(ref p, Layer2Biases), ref _batchA2.Start, rows, start, start + count);
+                    break;
+                }
+                case ActivateLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 1);
+                    Layer2Activation(ref Unsafe.Add(ref _batchA2.Start, start * Layer2Units), ref Unsafe.Add(ref _batchA2.Start, start * Layer2Units), count);
+                    break;
+                }
+                case InputGradientLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(rows, part, parts, 6);
+                    Layer2InputGradientBatch(ref Unsafe.Add(ref _batchDelta2.Start, start * Layer2Units), ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                    Layer1Derivative(ref Unsafe.Add(ref _batchA1.Start, start * Layer2Inputs), ref Unsafe.Add(ref _batchDelta1.Start, start * Layer2Inputs), count);
+                    break;
+                }
+                case WeightsLayer2:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer2Units, part, parts, ColumnSplit);
+                    Layer2WeightGradientBatch(ref Unsafe.Add(ref _batchDelta2.Start, start), ref _batchA1.Start, ref Unsafe.Add(ref g, Layer2Weights + start * Layer2Inputs), count, rows, _phaseScale);
+                    break;
+                }
+                case WeightsLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
+                    Layer1WeightGradientBatch(ref Unsafe.Add(ref _batchDelta1.Start, start), ref inputs, ref Unsafe.Add(ref g, Layer1Weights + start * Layer1Inputs), count, rows, _phaseScale);
+                    break;
+                }
+            }
         }
 
         /// <summary>
@@ -925,6 +1023,11 @@ namespace Samples
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector512.Create(dj);
                 {
@@ -952,6 +1055,11 @@ namespace Samples
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector256.Create(dj);
                 {
@@ -980,6 +1088,11 @@ namespace Samples
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 var d = Vector128.Create(dj);
                 for (int i = 0; i < 4; i += 4)
@@ -1003,6 +1116,11 @@ namespace Samples
             // dE/dW1[j, i] += dE/dz_j x_i
             for (int j = 0; j < Layer1Units; j++)
             {
+                if (Unsafe.Add(ref delta, j) == 0f)
+                {
+                    continue; // dE/dz_j = 0: this row changes nothing
+                }
+
                 float dj = Unsafe.Add(ref delta, j);
                 for (int i = 0; i < 4; i += 1)
                 {
@@ -1011,345 +1129,381 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 1: packed[i, j] = W1[j, i], the transpose the forward matrix product reads row by row.</summary>
+        /// <summary>Dense layer 1: packed[i, j] = W1[j, i] for <paramref name="units"/> rows j of W1, the transpose the forward matrix product reads row by row.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Pack(ref float w, ref float packed)
+        private static void Layer1Pack(ref float w, ref float packed, int units)
         {
-
-            // the last units, which do not fill a block
-            for (int j = 0; j < 6; j++)
+            // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+            int j0 = 0;
+            for (; j0 + 8 <= units; j0 += 8)
             {
-                for (int i = 0; i < 4; i++)
+                for (int i = 0; i < Layer1Inputs; i++)
+                {
+                    ref float source = ref Unsafe.Add(ref w, j0 * Layer1Inputs + i);
+                    ref float target = ref Unsafe.Add(ref packed, i * Layer1Units + j0);
+                    Unsafe.Add(ref target, 0) = Unsafe.Add(ref source, 0);
+                    Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, 1 * Layer1Inputs);
+                    Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * Layer1Inputs);
+                    Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * Layer1Inputs);
+                    Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * Layer1Inputs);
+                    Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * Layer1Inputs);
+                    Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * Layer1Inputs);
+                    Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer1Inputs);
+                }
+            }
+
+            // the last rows, which do not fill a block
+            for (int j = j0; j < units; j++)
+            {
+                for (int i = 0; i < Layer1Inputs; i++)
                 {
                     Unsafe.Add(ref packed, i * Layer1Units + j) = Unsafe.Add(ref w, j * Layer1Inputs + i);
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 4], W1^T comes packed as [4, 6].</summary>
+        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 4], W1^T comes packed as [4, 6].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else
             {
-                Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                Layer1ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 4], W1^T comes packed as [4, 6]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 4], W1^T comes packed as [4, 6]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    var c10 = Vector128.Create(0f);
-                    var c20 = Vector128.Create(0f);
-                    var c30 = Vector128.Create(0f);
-                    var c40 = Vector128.Create(0f);
-                    var c50 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                        var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
-                        c10 = MultiplyAdd(a1v4, b0, c10);
-                        var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
-                        c20 = MultiplyAdd(a2v4, b0, c20);
-                        var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
-                        c30 = MultiplyAdd(a3v4, b0, c30);
-                        var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
-                        c40 = MultiplyAdd(a4v4, b0, c40);
-                        var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
-                        c50 = MultiplyAdd(a5v4, b0, c50);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        var c40 = Vector128.Create(0f);
+                        var c50 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
+                            c40 = MultiplyAdd(a4v4, b0, c40);
+                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
+                            c50 = MultiplyAdd(a5v4, b0, c50);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                    Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
-                    Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
-                    Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
-                    Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer1Units));
-                    Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
+                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
+                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
+                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer1Units));
+                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 4], W1^T comes packed as [4, 6]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 4], W1^T comes packed as [4, 6]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    var c10 = Vector128.Create(0f);
-                    var c20 = Vector128.Create(0f);
-                    var c30 = Vector128.Create(0f);
-                    var c40 = Vector128.Create(0f);
-                    var c50 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                        var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
-                        c10 = MultiplyAdd(a1v4, b0, c10);
-                        var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
-                        c20 = MultiplyAdd(a2v4, b0, c20);
-                        var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
-                        c30 = MultiplyAdd(a3v4, b0, c30);
-                        var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
-                        c40 = MultiplyAdd(a4v4, b0, c40);
-                        var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
-                        c50 = MultiplyAdd(a5v4, b0, c50);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        var c40 = Vector128.Create(0f);
+                        var c50 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                            var a4v4 = Vector128.Create(Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k));
+                            c40 = MultiplyAdd(a4v4, b0, c40);
+                            var a5v4 = Vector128.Create(Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k));
+                            c50 = MultiplyAdd(a5v4, b0, c50);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                    Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
-                    Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
-                    Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
-                    Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer1Units));
-                    Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
+                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
+                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
+                        Vector128.StoreUnsafe(c40 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 4) * Layer1Units));
+                        Vector128.StoreUnsafe(c50 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 5) * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer1Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer1Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer1Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer1Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 4], W1^T comes packed as [4, 6]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 4], W1^T comes packed as [4, 6]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
             int r = 0;
             for (; r + 4 <= rows; r += 4)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    var c10 = Vector128.Create(0f);
-                    var c20 = Vector128.Create(0f);
-                    var c30 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                        var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
-                        c10 = MultiplyAdd(a1v4, b0, c10);
-                        var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
-                        c20 = MultiplyAdd(a2v4, b0, c20);
-                        var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
-                        c30 = MultiplyAdd(a3v4, b0, c30);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        var c10 = Vector128.Create(0f);
+                        var c20 = Vector128.Create(0f);
+                        var c30 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                            var a1v4 = Vector128.Create(Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k));
+                            c10 = MultiplyAdd(a1v4, b0, c10);
+                            var a2v4 = Vector128.Create(Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k));
+                            c20 = MultiplyAdd(a2v4, b0, c20);
+                            var a3v4 = Vector128.Create(Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k));
+                            c30 = MultiplyAdd(a3v4, b0, c30);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                    Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
-                    Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
-                    Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                        Vector128.StoreUnsafe(c10 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 1) * Layer1Units));
+                        Vector128.StoreUnsafe(c20 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 2) * Layer1Units));
+                        Vector128.StoreUnsafe(c30 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)((r + 3) * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
-                        c30 = a3s * b0 + c30;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer1Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer1Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer1Inputs + k);
+                            c30 = a3s * b0 + c30;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer1Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer1Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer1Units + c) = c30 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
+                if (columnEnd == 6)
                 {
-                    var c00 = Vector128.Create(0f);
-                    for (int k = 0; k < Layer1Inputs; k++)
                     {
-                        var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
-                        var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
-                        c00 = MultiplyAdd(a0v4, b0, c00);
-                    }
+                        var c00 = Vector128.Create(0f);
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Vector128.LoadUnsafe(ref packed, (nuint)(k * Layer1Units));
+                            var a0v4 = Vector128.Create(Unsafe.Add(ref x, r * Layer1Inputs + k));
+                            c00 = MultiplyAdd(a0v4, b0, c00);
+                        }
 
-                    Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
-                }
-                for (int c = 4; c < 6; c++)
-                {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer1Inputs; k++)
+                        Vector128.StoreUnsafe(c00 + Vector128.LoadUnsafe(ref b, (nuint)0), ref z, (nuint)(r * Layer1Units));
+                    }
+                    for (int c = 4; c < 6; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer1Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer1Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer1Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer1Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples; X is [rows, 4], W1^T comes packed as [4, 6]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, a batch: Z = X W1^T + b1 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 4], W1^T comes packed as [4, 6]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer1ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
             int r = 0;
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 6; c += 1)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 6); c += 1)
                 {
                     var c00 = 0f;
                     for (int k = 0; k < Layer1Inputs; k++)
@@ -1364,36 +1518,37 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [6, rows] x [rows, 4], with scale = 1 / n for the mean.</summary>
+        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 4], with scale = 1 / n for the mean.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
             }
             else
             {
-                Layer1WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                Layer1WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
             }
         }
 
-        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [6, rows] x [rows, 4], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 4], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 6; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -1427,15 +1582,31 @@ namespace Samples
                     Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer1Inputs));
                 }
             }
+
+            for (; r < units; r++)
+            {
+                {
+                    var c00 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer1Inputs));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer1Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                    }
+
+                    Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer1Inputs));
+                }
+            }
         }
 
-        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [6, rows] x [rows, 4], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 4], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 6; r += 6)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -1469,15 +1640,31 @@ namespace Samples
                     Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer1Inputs));
                 }
             }
+
+            for (; r < units; r++)
+            {
+                {
+                    var c00 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer1Inputs));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer1Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                    }
+
+                    Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer1Inputs));
+                }
+            }
         }
 
-        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [6, rows] x [rows, 4], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 4], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-            for (int r = 0; r < 4; r += 4)
+            int r = 0;
+            for (; r + 4 <= units; r += 4)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -1503,7 +1690,8 @@ namespace Samples
                     Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer1Inputs));
                 }
             }
-            for (int r = 4; r < 6; r++)
+
+            for (; r < units; r++)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -1519,13 +1707,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X, [6, rows] x [rows, 4], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, a batch: dE/dW1 = scale dE/dZ^T X for <paramref name="units"/> rows of W1, [units, rows] x [rows, 4], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer1WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
-            for (int r = 0; r < 6; r += 1)
+            int r = 0;
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 4; c += 1)
                 {
@@ -1843,6 +2032,11 @@ namespace Samples
                 var dx2 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d4 = Vector128.Create(dj);
                     var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs));
@@ -1888,6 +2082,11 @@ namespace Samples
                 var dx2 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d4 = Vector128.Create(dj);
                     var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs));
@@ -1933,6 +2132,11 @@ namespace Samples
                 var dx2 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var d4 = Vector128.Create(dj);
                     var w0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs));
@@ -1970,6 +2174,11 @@ namespace Samples
                 var dx0 = 0f;
                 for (int j = 0; j < Layer2Units; j++)
                 {
+                    if (Unsafe.Add(ref delta, j) == 0f)
+                    {
+                        continue; // dE/dz_j = 0: this row changes nothing
+                    }
+
                     float dj = Unsafe.Add(ref delta, j);
                     var w0 = Unsafe.Add(ref w, j * Layer2Inputs + i);
                     dx0 = w0 * dj + dx0;
@@ -1980,227 +2189,263 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2: packed[i, j] = W2[j, i], the transpose the forward matrix product reads row by row.</summary>
+        /// <summary>Dense layer 2: packed[i, j] = W2[j, i] for <paramref name="units"/> rows j of W2, the transpose the forward matrix product reads row by row.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Pack(ref float w, ref float packed)
+        private static void Layer2Pack(ref float w, ref float packed, int units)
         {
-
-            // the last units, which do not fill a block
-            for (int j = 0; j < 3; j++)
+            // blocks of 8 rows of W: eight values of each column are read while one row of the transpose is written
+            int j0 = 0;
+            for (; j0 + 8 <= units; j0 += 8)
             {
-                for (int i = 0; i < 6; i++)
+                for (int i = 0; i < Layer2Inputs; i++)
+                {
+                    ref float source = ref Unsafe.Add(ref w, j0 * Layer2Inputs + i);
+                    ref float target = ref Unsafe.Add(ref packed, i * Layer2Units + j0);
+                    Unsafe.Add(ref target, 0) = Unsafe.Add(ref source, 0);
+                    Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, 1 * Layer2Inputs);
+                    Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * Layer2Inputs);
+                    Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * Layer2Inputs);
+                    Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * Layer2Inputs);
+                    Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * Layer2Inputs);
+                    Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * Layer2Inputs);
+                    Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * Layer2Inputs);
+                }
+            }
+
+            // the last rows, which do not fill a block
+            for (int j = j0; j < units; j++)
+            {
+                for (int i = 0; i < Layer2Inputs; i++)
                 {
                     Unsafe.Add(ref packed, i * Layer2Units + j) = Unsafe.Add(ref w, j * Layer2Inputs + i);
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 6], W2^T comes packed as [6, 3].</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 6], W2^T comes packed as [6, 3].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector512(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector256(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Vector128(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
             else
             {
-                Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows);
+                Layer2ForwardBatch_Scalar(ref x, ref packed, ref b, ref z, rows, columnStart, columnEnd);
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 6], W2^T comes packed as [6, 3]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 6], W2^T comes packed as [6, 3]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector512(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 6], W2^T comes packed as [6, 3]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 6], W2^T comes packed as [6, 3]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector256(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
             int r = 0;
             for (; r + 6 <= rows; r += 6)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    var c40 = 0f;
-                    var c50 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                        var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
-                        c40 = a4s * b0 + c40;
-                        var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
-                        c50 = a5s * b0 + c50;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        var c40 = 0f;
+                        var c50 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                            var a4s = Unsafe.Add(ref x, (r + 4) * Layer2Inputs + k);
+                            c40 = a4s * b0 + c40;
+                            var a5s = Unsafe.Add(ref x, (r + 5) * Layer2Inputs + k);
+                            c50 = a5s * b0 + c50;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 4) * Layer2Units + c) = c40 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 5) * Layer2Units + c) = c50 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 6], W2^T comes packed as [6, 3]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 6], W2^T comes packed as [6, 3]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Vector128(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
             int r = 0;
             for (; r + 4 <= rows; r += 4)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    var c10 = 0f;
-                    var c20 = 0f;
-                    var c30 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                        var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
-                        c10 = a1s * b0 + c10;
-                        var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
-                        c20 = a2s * b0 + c20;
-                        var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
-                        c30 = a3s * b0 + c30;
-                    }
+                        var c00 = 0f;
+                        var c10 = 0f;
+                        var c20 = 0f;
+                        var c30 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                            var a1s = Unsafe.Add(ref x, (r + 1) * Layer2Inputs + k);
+                            c10 = a1s * b0 + c10;
+                            var a2s = Unsafe.Add(ref x, (r + 2) * Layer2Inputs + k);
+                            c20 = a2s * b0 + c20;
+                            var a3s = Unsafe.Add(ref x, (r + 3) * Layer2Inputs + k);
+                            c30 = a3s * b0 + c30;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
-                    Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 1) * Layer2Units + c) = c10 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 2) * Layer2Units + c) = c20 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, (r + 3) * Layer2Units + c) = c30 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
 
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 3; c++)
+                if (columnEnd == 3)
                 {
-                    var c00 = 0f;
-                    for (int k = 0; k < Layer2Inputs; k++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
-                        var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
-                        c00 = a0s * b0 + c00;
-                    }
+                        var c00 = 0f;
+                        for (int k = 0; k < Layer2Inputs; k++)
+                        {
+                            var b0 = Unsafe.Add(ref packed, k * Layer2Units + c);
+                            var a0s = Unsafe.Add(ref x, r * Layer2Inputs + k);
+                            c00 = a0s * b0 + c00;
+                        }
 
-                    Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                        Unsafe.Add(ref z, r * Layer2Units + c) = c00 + Unsafe.Add(ref b, c);
+                    }
                 }
             }
         }
 
-        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples; X is [rows, 6], W2^T comes packed as [6, 3]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, a batch: Z = X W2^T + b2 for <paramref name="rows"/> samples and the units [columnStart, columnEnd); X is [rows, 6], W2^T comes packed as [6, 3]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows)
+        private static void Layer2ForwardBatch_Scalar(ref float x, ref float packed, ref float b, ref float z, int rows, int columnStart, int columnEnd)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
             int r = 0;
             for (; r < rows; r++)
             {
-                for (int c = 0; c < 3; c += 1)
+                for (int c = columnStart; c < global::System.Math.Min(columnEnd, 3); c += 1)
                 {
                     var c00 = 0f;
                     for (int k = 0; k < Layer2Inputs; k++)
@@ -2552,36 +2797,104 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [3, rows] x [rows, 6], with scale = 1 / n for the mean.</summary>
+        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 6], with scale = 1 / n for the mean.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2WeightGradientBatch(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightGradientBatch(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2WeightGradientBatch_Vector512(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightGradientBatch_Vector512(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2WeightGradientBatch_Vector256(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightGradientBatch_Vector256(ref delta, ref x, ref target, units, rows, scale);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2WeightGradientBatch_Vector128(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightGradientBatch_Vector128(ref delta, ref x, ref target, units, rows, scale);
             }
             else
             {
-                Layer2WeightGradientBatch_Scalar(ref delta, ref x, ref target, rows, scale);
+                Layer2WeightGradientBatch_Scalar(ref delta, ref x, ref target, units, rows, scale);
             }
         }
 
-        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [3, rows] x [rows, 6], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 6], with scale = 1 / n for the mean. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightGradientBatch_Vector512(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 64 columns: 24 accumulators, each step loads 4 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 3; r++)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
+            {
+                {
+                    var c00 = Vector128.Create(0f);
+                    var c10 = Vector128.Create(0f);
+                    var c20 = Vector128.Create(0f);
+                    var c30 = Vector128.Create(0f);
+                    var c40 = Vector128.Create(0f);
+                    var c50 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                        var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 1));
+                        c10 = MultiplyAdd(a1v4, b0, c10);
+                        var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 2));
+                        c20 = MultiplyAdd(a2v4, b0, c20);
+                        var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 3));
+                        c30 = MultiplyAdd(a3v4, b0, c30);
+                        var a4v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 4));
+                        c40 = MultiplyAdd(a4v4, b0, c40);
+                        var a5v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 5));
+                        c50 = MultiplyAdd(a5v4, b0, c50);
+                    }
+
+                    Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer2Inputs));
+                    Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c40 * Vector128.Create(scale), ref target, (nuint)((r + 4) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer2Inputs));
+                }
+                for (int c = 4; c < 6; c++)
+                {
+                    var c00 = 0f;
+                    var c10 = 0f;
+                    var c20 = 0f;
+                    var c30 = 0f;
+                    var c40 = 0f;
+                    var c50 = 0f;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Unsafe.Add(ref x, k * Layer2Inputs + c);
+                        var a0s = Unsafe.Add(ref delta, k * Layer2Units + r);
+                        c00 = a0s * b0 + c00;
+                        var a1s = Unsafe.Add(ref delta, k * Layer2Units + r + 1);
+                        c10 = a1s * b0 + c10;
+                        var a2s = Unsafe.Add(ref delta, k * Layer2Units + r + 2);
+                        c20 = a2s * b0 + c20;
+                        var a3s = Unsafe.Add(ref delta, k * Layer2Units + r + 3);
+                        c30 = a3s * b0 + c30;
+                        var a4s = Unsafe.Add(ref delta, k * Layer2Units + r + 4);
+                        c40 = a4s * b0 + c40;
+                        var a5s = Unsafe.Add(ref delta, k * Layer2Units + r + 5);
+                        c50 = a5s * b0 + c50;
+                    }
+
+                    Unsafe.Add(ref target, r * Layer2Inputs + c) = c00 * scale;
+                    Unsafe.Add(ref target, (r + 1) * Layer2Inputs + c) = c10 * scale;
+                    Unsafe.Add(ref target, (r + 2) * Layer2Inputs + c) = c20 * scale;
+                    Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
+                    Unsafe.Add(ref target, (r + 4) * Layer2Inputs + c) = c40 * scale;
+                    Unsafe.Add(ref target, (r + 5) * Layer2Inputs + c) = c50 * scale;
+                }
+            }
+
+            for (; r < units; r++)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -2609,13 +2922,81 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [3, rows] x [rows, 6], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 6], with scale = 1 / n for the mean. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightGradientBatch_Vector256(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 6 rows x 16 columns: 12 accumulators, each step loads 2 vectors of B and broadcasts 6 values of A
-            for (int r = 0; r < 3; r++)
+            int r = 0;
+            for (; r + 6 <= units; r += 6)
+            {
+                {
+                    var c00 = Vector128.Create(0f);
+                    var c10 = Vector128.Create(0f);
+                    var c20 = Vector128.Create(0f);
+                    var c30 = Vector128.Create(0f);
+                    var c40 = Vector128.Create(0f);
+                    var c50 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                        var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 1));
+                        c10 = MultiplyAdd(a1v4, b0, c10);
+                        var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 2));
+                        c20 = MultiplyAdd(a2v4, b0, c20);
+                        var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 3));
+                        c30 = MultiplyAdd(a3v4, b0, c30);
+                        var a4v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 4));
+                        c40 = MultiplyAdd(a4v4, b0, c40);
+                        var a5v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 5));
+                        c50 = MultiplyAdd(a5v4, b0, c50);
+                    }
+
+                    Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer2Inputs));
+                    Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c40 * Vector128.Create(scale), ref target, (nuint)((r + 4) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c50 * Vector128.Create(scale), ref target, (nuint)((r + 5) * Layer2Inputs));
+                }
+                for (int c = 4; c < 6; c++)
+                {
+                    var c00 = 0f;
+                    var c10 = 0f;
+                    var c20 = 0f;
+                    var c30 = 0f;
+                    var c40 = 0f;
+                    var c50 = 0f;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Unsafe.Add(ref x, k * Layer2Inputs + c);
+                        var a0s = Unsafe.Add(ref delta, k * Layer2Units + r);
+                        c00 = a0s * b0 + c00;
+                        var a1s = Unsafe.Add(ref delta, k * Layer2Units + r + 1);
+                        c10 = a1s * b0 + c10;
+                        var a2s = Unsafe.Add(ref delta, k * Layer2Units + r + 2);
+                        c20 = a2s * b0 + c20;
+                        var a3s = Unsafe.Add(ref delta, k * Layer2Units + r + 3);
+                        c30 = a3s * b0 + c30;
+                        var a4s = Unsafe.Add(ref delta, k * Layer2Units + r + 4);
+                        c40 = a4s * b0 + c40;
+                        var a5s = Unsafe.Add(ref delta, k * Layer2Units + r + 5);
+                        c50 = a5s * b0 + c50;
+                    }
+
+                    Unsafe.Add(ref target, r * Layer2Inputs + c) = c00 * scale;
+                    Unsafe.Add(ref target, (r + 1) * Layer2Inputs + c) = c10 * scale;
+                    Unsafe.Add(ref target, (r + 2) * Layer2Inputs + c) = c20 * scale;
+                    Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
+                    Unsafe.Add(ref target, (r + 4) * Layer2Inputs + c) = c40 * scale;
+                    Unsafe.Add(ref target, (r + 5) * Layer2Inputs + c) = c50 * scale;
+                }
+            }
+
+            for (; r < units; r++)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -2643,13 +3024,65 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [3, rows] x [rows, 6], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 6], with scale = 1 / n for the mean. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightGradientBatch_Vector128(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 4 rows x 8 columns: 8 accumulators, each step loads 2 vectors of B and broadcasts 4 values of A
-            for (int r = 0; r < 3; r++)
+            int r = 0;
+            for (; r + 4 <= units; r += 4)
+            {
+                {
+                    var c00 = Vector128.Create(0f);
+                    var c10 = Vector128.Create(0f);
+                    var c20 = Vector128.Create(0f);
+                    var c30 = Vector128.Create(0f);
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Vector128.LoadUnsafe(ref x, (nuint)(k * Layer2Inputs));
+                        var a0v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r));
+                        c00 = MultiplyAdd(a0v4, b0, c00);
+                        var a1v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 1));
+                        c10 = MultiplyAdd(a1v4, b0, c10);
+                        var a2v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 2));
+                        c20 = MultiplyAdd(a2v4, b0, c20);
+                        var a3v4 = Vector128.Create(Unsafe.Add(ref delta, k * Layer2Units + r + 3));
+                        c30 = MultiplyAdd(a3v4, b0, c30);
+                    }
+
+                    Vector128.StoreUnsafe(c00 * Vector128.Create(scale), ref target, (nuint)(r * Layer2Inputs));
+                    Vector128.StoreUnsafe(c10 * Vector128.Create(scale), ref target, (nuint)((r + 1) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c20 * Vector128.Create(scale), ref target, (nuint)((r + 2) * Layer2Inputs));
+                    Vector128.StoreUnsafe(c30 * Vector128.Create(scale), ref target, (nuint)((r + 3) * Layer2Inputs));
+                }
+                for (int c = 4; c < 6; c++)
+                {
+                    var c00 = 0f;
+                    var c10 = 0f;
+                    var c20 = 0f;
+                    var c30 = 0f;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        var b0 = Unsafe.Add(ref x, k * Layer2Inputs + c);
+                        var a0s = Unsafe.Add(ref delta, k * Layer2Units + r);
+                        c00 = a0s * b0 + c00;
+                        var a1s = Unsafe.Add(ref delta, k * Layer2Units + r + 1);
+                        c10 = a1s * b0 + c10;
+                        var a2s = Unsafe.Add(ref delta, k * Layer2Units + r + 2);
+                        c20 = a2s * b0 + c20;
+                        var a3s = Unsafe.Add(ref delta, k * Layer2Units + r + 3);
+                        c30 = a3s * b0 + c30;
+                    }
+
+                    Unsafe.Add(ref target, r * Layer2Inputs + c) = c00 * scale;
+                    Unsafe.Add(ref target, (r + 1) * Layer2Inputs + c) = c10 * scale;
+                    Unsafe.Add(ref target, (r + 2) * Layer2Inputs + c) = c20 * scale;
+                    Unsafe.Add(ref target, (r + 3) * Layer2Inputs + c) = c30 * scale;
+                }
+            }
+
+            for (; r < units; r++)
             {
                 {
                     var c00 = Vector128.Create(0f);
@@ -2677,13 +3110,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X, [3, rows] x [rows, 6], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, a batch: dE/dW2 = scale dE/dZ^T X for <paramref name="units"/> rows of W2, [units, rows] x [rows, 6], with scale = 1 / n for the mean. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int rows, float scale)
+        private static void Layer2WeightGradientBatch_Scalar(ref float delta, ref float x, ref float target, int units, int rows, float scale)
         {
             // register tiles of 1 row x 1 column: one value of C at a time
-            for (int r = 0; r < 3; r += 1)
+            int r = 0;
+            for (; r < units; r++)
             {
                 for (int c = 0; c < 6; c += 1)
                 {

@@ -1,0 +1,96 @@
+using System;
+using System.Linq;
+using NetGen.Threading;
+
+namespace NetGen.Tests;
+
+/// <summary>
+/// Large batches are split between threads by rows of each result: the parameters after training must be
+/// the same, bit for bit, with one thread as with several.
+/// </summary>
+[Collection(nameof(WorkerPoolSettings))]
+public sealed class ThreadingTests
+{
+    /// <summary>Every phase of every test network is split as soon as it can be, so each split path runs.</summary>
+    [Theory]
+    [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
+    public void Training_gives_the_same_parameters_on_any_number_of_threads(string name)
+    {
+        NetworkCase c = NetworkCases.Get(name);
+        int batch = name == "MnistNet" ? 40 : 150;
+        (float[] inputs, float[] targets) = c.Batch(batch, seed: 77);
+        float[] Train(int threads)
+        {
+            int saved = WorkerPool.MaxThreads;
+            long savedWork = WorkerPool.MinWorkPerThread;
+            WorkerPool.MaxThreads = threads;
+            WorkerPool.MinWorkPerThread = 1;
+            try
+            {
+                INetwork network = c.Create(3);
+                for (int step = 0; step < 3; step++)
+                {
+                    network.TrainBatch(inputs, targets, 0.05f);
+                }
+
+                var outputs = new float[batch * network.OutputSize];
+                network.Predict(inputs, outputs);
+                return [.. network.Parameters.ToArray(), .. outputs];
+            }
+            finally
+            {
+                WorkerPool.MaxThreads = saved;
+                WorkerPool.MinWorkPerThread = savedWork;
+            }
+        }
+
+        float[] one = Train(1);
+        Assert.Equal(one, Train(2));
+        Assert.Equal(one, Train(3));
+    }
+
+    /// <summary>With a zero spin time helpers sleep between jobs, so every job also wakes one.</summary>
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(0)]
+    public void A_large_batch_allocates_nothing_on_several_threads(int spinMicroseconds)
+    {
+        int saved = WorkerPool.MaxThreads;
+        TimeSpan savedSpin = WorkerPool.SpinTime;
+        WorkerPool.MaxThreads = 2;
+        WorkerPool.SpinTime = TimeSpan.FromMicroseconds(spinMicroseconds);
+        Assert.Equal(2, WorkerPool.ThreadsFor(256L * 784 * 128)); // the batch below is split between two threads
+        try
+        {
+            var network = new MnistNet(1);
+            (float[] inputs, float[] targets) = NetworkCases.Get("MnistNet").Batch(256, seed: 1);
+            network.TrainBatch(inputs, targets, 0.01f);
+
+            // Rounds of ten batches: the runtime itself may allocate once on this thread while it
+            // promotes hot methods to optimised code (tiering), but a steady state that allocates
+            // would allocate in every round, so most rounds must allocate nothing.
+            var rounds = new long[5];
+            for (int round = 0; round < rounds.Length; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++)
+                {
+                    network.TrainBatch(inputs, targets, 0.01f);
+                }
+
+                rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            Assert.True(rounds.Count(r => r == 0) >= 3, $"bytes allocated per round: {string.Join(", ", rounds)}");
+        }
+        finally
+        {
+            WorkerPool.MaxThreads = saved;
+            WorkerPool.SpinTime = savedSpin;
+        }
+    }
+}
+
+/// <summary>Tests that change WorkerPool.MaxThreads run one at a time.</summary>
+[CollectionDefinition(nameof(WorkerPoolSettings), DisableParallelization = true)]
+public sealed class WorkerPoolSettings;
