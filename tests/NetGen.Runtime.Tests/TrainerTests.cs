@@ -53,6 +53,38 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Batches_of_one_train_through_the_fused_path_exactly_as_one_update_per_sample()
+    {
+        Dataset data = Regression(600, seed: 5);
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 1, LearningRate = 0.02f, Seed = 4 };
+        RegressionNet viaTrainer = new(3), byHand = new(3);
+        var batches = new Recorder<BatchReport>();
+
+        TrainingResult result = new Trainer(options).Train(viaTrainer, data.Copy(0, data.Count), batchProgress: batches);
+
+        // The oracle: the documented semantics, one TrainBatch per sample in each epoch's shuffled order.
+        Dataset copy = data.Copy(0, data.Count);
+        var epochLosses = new double[2];
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            copy.Shuffle(Trainer.EpochSeed(options.Seed, epoch));
+            foreach (Batch sample in copy.Batches(1))
+            {
+                epochLosses[epoch] += byHand.TrainBatch(sample.Inputs, sample.Targets, options.LearningRate);
+            }
+        }
+
+        Assert.Equal(byHand.Parameters.ToArray(), viaTrainer.Parameters.ToArray());
+        Assert.Equal(1200, byHand.StepCount);
+        Assert.Equal(viaTrainer.StepCount, byHand.StepCount);
+        Assert.Equal(epochLosses[1] / 600, result.History[1].TrainLoss, 4);
+
+        // Reports come per chunk of samples, numbered by samples done, and end at the epoch's size.
+        Assert.Equal([256, 512, 600, 256, 512, 600], batches.Reports.Select(r => r.Batch));
+        Assert.All(batches.Reports, r => Assert.Equal(600, r.BatchCount));
+    }
+
+    [Fact]
     public void A_diverging_loss_stops_training_and_restores_the_last_good_parameters()
     {
         Dataset data = Regression(64, seed: 2, scale: 1e3f);

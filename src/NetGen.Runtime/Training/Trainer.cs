@@ -77,10 +77,10 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
             int batchCount = train.Batches(_options.BatchSize).Count, number = 0;
-            foreach (Batch batch in train.Batches(_options.BatchSize))
+            foreach (Batch batch in train.Batches(run.CallSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                float loss = run.TrainBatch(batch, learningRate);
+                float loss = run.Train(batch, learningRate);
                 if (!float.IsFinite(loss))
                 {
                     run.LastGood.Restore();
@@ -92,7 +92,8 @@ public sealed class Trainer
                 }
 
                 lossSum += (double)loss * batch.Count;
-                batchProgress?.Report(new BatchReport(epoch + 1, ++number, batchCount, loss));
+                number += run.UpdatesPerCall(batch);
+                batchProgress?.Report(new BatchReport(epoch + 1, number, batchCount, loss));
             }
 
             clock.Stop();
@@ -172,10 +173,32 @@ public sealed class Trainer
     {
         public Snapshot LastGood { get; } = new(network);
 
+        /// <summary>Samples per fused per-sample call: enough to amortise the call, few enough for a smooth progress bar.</summary>
+        private const int SequentialChunk = 256;
+
         public Snapshot? Best { get; } = options.EarlyStopping is null ? null : new Snapshot(network);
 
-        public float TrainBatch(Batch batch, float learningRate)
+        /// <summary>
+        /// Batches of one sample without clipping go through <see cref="INetwork.TrainSequential"/>, which
+        /// fuses the update into the backward pass and gives bitwise the same parameters as one
+        /// TrainBatch per sample, in chunks of samples; every other batch is one call.
+        /// </summary>
+        private bool Sequential => options.BatchSize == 1 && options.MaxGradientNorm is null;
+
+        /// <summary>Samples per call to <see cref="Train"/>.</summary>
+        public int CallSize => Sequential ? SequentialChunk : options.BatchSize;
+
+        /// <summary>How many updates (batches of BatchSize) one call made.</summary>
+        public int UpdatesPerCall(Batch batch) => Sequential ? batch.Count : 1;
+
+        /// <summary>Trains on the samples of <paramref name="batch"/>; returns their mean loss.</summary>
+        public float Train(Batch batch, float learningRate)
         {
+            if (Sequential)
+            {
+                return network.TrainSequential(batch.Inputs, batch.Targets, learningRate);
+            }
+
             if (options.MaxGradientNorm is not { } maxNorm)
             {
                 return network.TrainBatch(batch.Inputs, batch.Targets, learningRate);

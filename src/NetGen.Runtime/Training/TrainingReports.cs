@@ -4,11 +4,14 @@ using NetGen.Evaluation;
 
 namespace NetGen.Training;
 
-/// <summary>Progress within an epoch, reported after every batch.</summary>
+/// <summary>
+/// Progress within an epoch, reported after every batch; with batches of one sample (trained by the
+/// fused per-sample path), after every chunk of up to 256 samples.
+/// </summary>
 /// <param name="Epoch">1-based epoch.</param>
-/// <param name="Batch">1-based batch within the epoch.</param>
+/// <param name="Batch">1-based number of the last batch trained within the epoch.</param>
 /// <param name="BatchCount">Batches in the epoch.</param>
-/// <param name="Loss">The batch's mean loss.</param>
+/// <param name="Loss">The mean loss of the samples trained since the previous report.</param>
 public readonly record struct BatchReport(int Epoch, int Batch, int BatchCount, float Loss);
 
 /// <summary>What one epoch did.</summary>
