@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen.Measure;
+
+/// <summary>784-128-10 with plain SGD: the network of the PyTorch comparison.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)] [Dense(128)] [ReLU] [Dense(10)] [Softmax]
+public partial class Mlp128;
+
+/// <summary>784-128-10 with classical momentum (PyTorch's SGD(momentum=0.9)).</summary>
+[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Momentum, Momentum = 0.9f)]
+[Input(784)] [Dense(128)] [ReLU] [Dense(10)] [Softmax]
+public partial class Mlp128Momentum;
+
+/// <summary>784-128-10 with Adam at PyTorch's defaults.</summary>
+[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Adam)]
+[Input(784)] [Dense(128)] [ReLU] [Dense(10)] [Softmax]
+public partial class Mlp128Adam;
+
+/// <summary>A wider and deeper MLP for Fashion-MNIST: 784-512-256-10, Adam.</summary>
+[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Adam)]
+[Input(784)] [Dense(512)] [ReLU] [Dense(256)] [ReLU] [Dense(10)] [Softmax]
+public partial class Mlp512x256Adam;
+
+/// <summary>The networks the tool can measure, by the name given on the command line.</summary>
+internal static class Networks
+{
+    public static IReadOnlyDictionary<string, Func<int, INetwork>> ByName { get; } = new Dictionary<string, Func<int, INetwork>>
+    {
+        ["mlp128"] = seed => new Mlp128(seed),
+        ["mlp128-momentum"] = seed => new Mlp128Momentum(seed),
+        ["mlp128-adam"] = seed => new Mlp128Adam(seed),
+        ["mlp512x256-adam"] = seed => new Mlp512x256Adam(seed),
+    };
+
+    public static INetwork Create(string name, int seed) =>
+        ByName.TryGetValue(name, out Func<int, INetwork>? create)
+            ? create(seed)
+            : throw new ArgumentException($"Unknown network '{name}'; choose one of: {string.Join(", ", ByName.Keys)}.");
+
+    /// <summary>
+    /// Floating-point operations of one training sample at a batch size: forward 2W, dE/dW 2W, dE/dx of every
+    /// layer but the first 2W', and the update 2P shared by the batch (a multiply-add counts as two).
+    /// </summary>
+    public static double TrainingFlopsPerSample(NetworkInfo info, int batchSize)
+    {
+        double weights = 0, laterWeights = 0, parameters = 0;
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            DenseLayerInfo layer = info.Layers[i];
+            double w = (double)layer.Inputs * layer.Units;
+            weights += w;
+            laterWeights += i == 0 ? 0 : w;
+            parameters += w + layer.Units;
+        }
+
+        return (4 * weights) + (2 * laterWeights) + (2 * parameters / batchSize);
+    }
+}

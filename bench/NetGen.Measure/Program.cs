@@ -1,0 +1,33 @@
+using System;
+using System.CommandLine;
+using NetGen.Measure;
+
+// The NetGen side of bench/compare-pytorch.sh. Every command prints JSON lines.
+var network = new Option<string>("--network") { Description = "mlp128, mlp128-momentum, mlp128-adam or mlp512x256-adam", DefaultValueFactory = _ => "mlp128" };
+var data = new Option<string>("--data") { Description = "Folder of IDX files under the standard MNIST names", Required = true };
+var batch = new Option<int>("--batch") { Description = "Samples per update", DefaultValueFactory = _ => 64 };
+var learningRate = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.1f };
+var seed = new Option<int>("--seed") { Description = "Seed of the initial parameters (and of the shuffles for converge)", DefaultValueFactory = _ => 1 };
+var threads = new Option<int>("--threads") { Description = "WorkerPool.MaxThreads", DefaultValueFactory = _ => 1 };
+var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 1 };
+var init = new Option<string?>("--init") { Description = "Save the initial parameters here (safetensors)" };
+var save = new Option<string?>("--save") { Description = "Save the trained parameters here (safetensors)" };
+var load = new Option<string>("--load") { Description = "Parameters to evaluate (safetensors)", Required = true };
+var seconds = new Option<double>("--seconds") { Description = "How long to measure", DefaultValueFactory = _ => 3 };
+var target = new Option<double>("--target") { Description = "Test accuracy to reach, in [0, 1]", Required = true };
+var cosine = new Option<bool>("--cosine") { Description = "Cosine learning-rate schedule over the epochs" };
+
+var peak = new Command("peak", "Single-core FP32 FMA peak in GFLOP/s") { seconds };
+peak.SetAction(p => Measurements.Peak(p.GetValue(seconds)));
+
+var train = new Command("train", "Train in the files' order in this fresh process; one line per epoch") { network, data, batch, learningRate, seed, threads, epochs, init, save };
+train.SetAction(p => Measurements.Train(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(batch), p.GetValue(learningRate), p.GetValue(seed), p.GetValue(threads), p.GetValue(epochs), p.GetValue(init), p.GetValue(save)));
+
+var evaluate = new Command("evaluate", "Test accuracy of saved parameters (NetGen's or PyTorch's)") { network, data, load };
+evaluate.SetAction(p => Measurements.Evaluate(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(load)!));
+
+var converge = new Command("converge", "Epochs and training seconds to reach a test accuracy") { network, data, batch, learningRate, seed, epochs, target, cosine };
+converge.SetAction(p => Measurements.Converge(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(batch), p.GetValue(learningRate), p.GetValue(seed), p.GetValue(epochs), p.GetValue(target), p.GetValue(cosine)));
+
+var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge };
+return root.Parse(args).Invoke();
