@@ -97,6 +97,53 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(state, fresh.OptimizerState.ToArray());
     }
 
+    [Fact]
+    public void The_step_count_travels_with_sgd_networks_too_but_not_into_a_stateful_network()
+    {
+        var sgd = Trained(new TinyNet(1));
+        Assert.True(sgd.StepCount > 0);
+        string path = _files.PathOf("steps.safetensors");
+        Checkpoint.Save(sgd, path);
+
+        var fresh = new TinyNet(3);
+        Assert.False(Checkpoint.Load(fresh, path).RestoredOptimizerState);
+        Assert.Equal(sgd.StepCount, fresh.StepCount);
+
+        // Adam's step count belongs to its moments: a file without moments changes neither.
+        var adam = Trained(new TinyAdamNet(1));
+        long steps = adam.StepCount;
+        var tinyAdamFile = new SafeTensorsBuilder();
+        foreach (DenseLayerInfo layer in TinyAdamNet.Info.Layers)
+        {
+            tinyAdamFile.Add($"{layer.ModuleIndex}.weight", [layer.Units, layer.Inputs], new float[layer.WeightCount]);
+            tinyAdamFile.Add($"{layer.ModuleIndex}.bias", [layer.Units], new float[layer.Units]);
+        }
+
+        string withCount = _files.Write("adam.safetensors", tinyAdamFile.Build(jsonMetadata: "\"netgen.step_count\":\"999\""));
+        Checkpoint.Load(adam, withCount);
+        Assert.Equal(steps, adam.StepCount);
+    }
+
+    [Fact]
+    public void A_step_count_that_is_not_a_number_is_rejected_without_change()
+    {
+        var network = new TinyNet(4);
+        var file = new SafeTensorsBuilder();
+        foreach (DenseLayerInfo layer in TinyNet.Info.Layers)
+        {
+            file.Add($"{layer.ModuleIndex}.weight", [layer.Units, layer.Inputs], new float[layer.WeightCount]);
+            file.Add($"{layer.ModuleIndex}.bias", [layer.Units], new float[layer.Units]);
+        }
+
+        float[] before = network.Parameters.ToArray();
+        var e = Assert.Throws<InvalidDataException>(() =>
+            Checkpoint.Load(network, _files.Write("steps.safetensors", file.Build(jsonMetadata: "\"netgen.step_count\":\"-3\""))));
+
+        Assert.Contains("netgen.step_count", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, network.Parameters.ToArray());
+        Assert.Equal(0, network.StepCount);
+    }
+
     public static TheoryData<string, string> CorruptFiles => new()
     {
         { "empty", "too few" },

@@ -30,9 +30,9 @@ internal sealed class SafeTensorsBuilder
         _entries[_entries.IndexOf(old)] = entry;
     }
 
-    public byte[] Build(long? headerLengthOverride = null, string? jsonOverride = null, string? gapBefore = null)
+    public byte[] Build(long? headerLengthOverride = null, string? jsonOverride = null, string? gapBefore = null, string? jsonMetadata = null)
     {
-        var json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
+        var json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"" + (jsonMetadata is null ? string.Empty : "," + jsonMetadata) + "}");
         var data = new List<byte>();
         foreach (Entry entry in _entries)
         {

@@ -8,7 +8,10 @@ namespace NetGen.Checkpoints;
 
 /// <summary>What <see cref="Checkpoint.Load"/> found besides the parameters.</summary>
 /// <param name="Metadata">The file's <c>__metadata__</c>.</param>
-/// <param name="RestoredOptimizerState">Whether the optimizer state and step count were in the file and restored.</param>
+/// <param name="RestoredOptimizerState">
+/// Whether the optimizer state and step count were in the file and restored. (A network without optimizer
+/// state, SGD, takes the file's step count whenever it has one.)
+/// </param>
 public sealed record CheckpointInfo(IReadOnlyDictionary<string, string> Metadata, bool RestoredOptimizerState)
 {
     /// <summary>The epoch the trainer recorded, when it did.</summary>
@@ -136,11 +139,18 @@ public static class Checkpoint
             }
         }
 
+        // The step count goes with the optimizer state; a network without state (SGD) takes it on its own,
+        // so that a resumed run counts on. A file without one (PyTorch's) leaves the count as it is.
         long stepCount = 0;
-        if (hasState && (!metadata.TryGetValue(StepCountKey, out string? steps) || !long.TryParse(steps, CultureInfo.InvariantCulture, out stepCount) || stepCount < 0))
+        bool hasStepCount = metadata.TryGetValue(StepCountKey, out string? steps);
+        if ((hasState || hasStepCount) && (!hasStepCount || !long.TryParse(steps, CultureInfo.InvariantCulture, out stepCount) || stepCount < 0))
         {
-            throw new InvalidDataException($"{fileName}: the optimizer state has no valid {StepCountKey} in the metadata.");
+            throw new InvalidDataException(hasState
+                ? $"{fileName}: the optimizer state has no valid {StepCountKey} in the metadata."
+                : $"{fileName}: {StepCountKey} in the metadata is not a step count ('{steps}').");
         }
+
+        bool restoreStepCount = hasState || (hasStepCount && network.OptimizerState.IsEmpty);
 
         // Everything checked: read into staging buffers, then change the network.
         var parameters = new float[network.ParameterCount];
@@ -163,9 +173,9 @@ public static class Checkpoint
         }
 
         parameters.CopyTo(network.Parameters);
-        if (state is not null)
+        state?.CopyTo(network.OptimizerState);
+        if (restoreStepCount)
         {
-            state.CopyTo(network.OptimizerState);
             network.StepCount = stepCount;
         }
 
