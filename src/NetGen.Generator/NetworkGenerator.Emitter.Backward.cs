@@ -112,7 +112,7 @@ public sealed partial class NetworkGenerator
                 {
                     _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                     _w.Line($"ref float z1 = ref {Ref(PreActivationBuffer(_model.FirstLayer))};");
-                    _w.Line("Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1);");
+                    _w.Line("Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);");
                     _w.Line("double loss = 0;");
                     using (_w.Block("for (int s = 0; s < count; s++)"))
                     {

@@ -11,7 +11,8 @@ public sealed partial class NetworkGenerator
         /// <summary>
         /// The batch passes: every sample of a batch at once, through the matrix-product kernels. Each
         /// large product is a phase that <c>WorkerPool</c> may split between threads by rows of its result,
-        /// so each value is computed by one thread in the same order whatever the number of threads.
+        /// so each value is computed by one thread in the same order whatever the number of threads. A large
+        /// layer's one-sample forward product is a phase too.
         /// </summary>
         private sealed partial class ClassWriter
         {
@@ -23,6 +24,14 @@ public sealed partial class NetworkGenerator
                 get
                 {
                     var phases = new List<Phase>();
+                    foreach (DenseLayerModel layer in _model.Layers)
+                    {
+                        if (SplitsSample(layer))
+                        {
+                            phases.Add(new Phase($"ForwardSampleLayer{layer.Number}", layer, "sample", $"(long)Layer{layer.Number}Inputs * Layer{layer.Number}Units"));
+                        }
+                    }
+
                     foreach (DenseLayerModel layer in _model.Layers)
                     {
                         string size = $"Layer{layer.Number}Inputs * Layer{layer.Number}Units";
@@ -114,7 +123,7 @@ public sealed partial class NetworkGenerator
 
             private void WritePhaseMembers()
             {
-                _w.Line("// The phases of a batch pass that may run on several threads, each splitting the rows of its result.");
+                _w.Line("// The phases that may run on several threads, each splitting the rows of its result.");
                 int number = 1;
                 foreach (Phase phase in Phases)
                 {
@@ -279,6 +288,12 @@ public sealed partial class NetworkGenerator
                 (int tileRows, _) = GemmTile(Simd.Vector512);
                 switch (phase.Kind)
                 {
+                    case "sample":
+                        string sampleX = n == 1 ? "inputs" : Ref("_a" + (n - 1));
+                        _w.Line($"(int start, int count) = {Helpers}.Split({units}, part, parts, {DotRows(Simd.Vector512)});");
+                        _w.Line($"Layer{n}Forward(ref Unsafe.Add(ref p, Layer{n}Weights + start * {inputs}), ref Unsafe.Add(ref p, Layer{n}Biases + start), ref {sampleX}, ref Unsafe.Add(ref {Ref(PreActivationBuffer(layer))}, start), count);");
+                        break;
+
                     case "pack":
                         _w.Line($"(int start, int count) = {Helpers}.Split({units}, part, parts, ColumnSplit);");
                         _w.Line($"Layer{n}Pack(ref Unsafe.Add(ref p, Layer{n}Weights + start * {inputs}), ref Unsafe.Add(ref {BufferRef("_packed" + n)}, start), count);");

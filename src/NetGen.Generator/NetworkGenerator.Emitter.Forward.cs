@@ -25,13 +25,43 @@ public sealed partial class NetworkGenerator
                 _w.Line();
             }
 
+            /// <summary>
+            /// Layers with at least this many weights have a one-sample forward phase that threads can share:
+            /// below it, handing half the rows to another core cannot pay for the hand-over.
+            /// </summary>
+            private const long SampleSplitMinimum = 8192;
+
+            /// <summary>Whether the layer's one-sample forward product may be split between threads (rows of W).</summary>
+            private static bool SplitsSample(DenseLayerModel layer) => (long)layer.Inputs * layer.Units >= SampleSplitMinimum;
+
             /// <summary>One layer of the one-sample forward pass: z = W x + b, then the activation.</summary>
             private void WriteLayerForwardCall(DenseLayerModel layer, string input)
             {
                 int n = layer.Number;
                 string z = PreActivationBuffer(layer);
                 _w.Line($"// layer {n}: z = W{n} x + b{n}" + (layer.Activation == ActivationKind.Identity ? string.Empty : $", a{n} = {Describe.Activation(layer)}(z)"));
-                _w.Line($"Layer{n}Forward(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {input}, ref {Ref(z)});");
+                string call = $"Layer{n}Forward(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {input}, ref {Ref(z)}, Layer{n}Units);";
+                if (SplitsSample(layer))
+                {
+                    _w.Line($"int parts{n} = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer{n}Inputs * Layer{n}Units);");
+                    using (_w.Block($"if (parts{n} > 1)"))
+                    {
+                        _w.Line($"// the rows of W{n} shared between threads, each streaming its share from its own core's cache");
+                        _w.Line($"_phase = ForwardSampleLayer{n};");
+                        string pinned = n == 1 ? $"MemoryMarshal.CreateReadOnlySpan(ref {input}, Layer1Inputs)" : "default";
+                        _w.Line($"global::NetGen.Threading.WorkerPool.Run(this, parts{n}, {pinned}, default);");
+                    }
+
+                    using (_w.Block("else"))
+                    {
+                        _w.Line(call);
+                    }
+                }
+                else
+                {
+                    _w.Line(call);
+                }
+
                 WriteActivationCall(layer, z, $"_a{n}", "1");
             }
 

@@ -38,20 +38,23 @@ public sealed partial class NetworkGenerator
                 }
             }
 
-            /// <summary>z = W x + b: each output is a dot product of a row of W with x.</summary>
+            /// <summary>
+            /// z = W x + b: each output is a dot product of a row of W with x. Takes the number of rows, so
+            /// that threads can share a large layer's rows (see <see cref="SplitsSample"/>).
+            /// </summary>
             private void WriteForwardKernel(DenseLayerModel layer)
             {
                 int n = layer.Number;
                 WriteKernel(
                     $"Layer{n}Forward",
-                    "ref float w, ref float b, ref float x, ref float z",
-                    "ref w, ref b, ref x, ref z",
-                    $"Dense layer {n}, one sample: z = W{n} x + b{n}, W{n} [{layer.Units}, {layer.Inputs}].",
+                    "ref float w, ref float b, ref float x, ref float z, int units",
+                    "ref w, ref b, ref x, ref z, units",
+                    $"Dense layer {n}, one sample: z = W{n} x + b{n} for <paramref name=\"units\"/> rows of W{n} [{layer.Units}, {layer.Inputs}].",
                     simd =>
                     {
                         int rows = DotRows(simd);
                         _w.Line($"// z_j = b_j + sum_i W{n}[j, i] x_i, {(rows == 1 ? "one row at a time" : $"{rows} rows at a time so each load of x serves {rows} rows")}");
-                        WriteRowBlocks(layer.Units, rows, (blockRows, j) =>
+                        WriteRowBlocks("units", rows, (blockRows, j) =>
                         {
                             List<string>[] terms = WriteRowDots(simd, layer, blockRows, j, weightOffset: r => $"{RowOffset(j, r)} * {Inputs(layer)}");
                             for (int r = 0; r < blockRows; r++)
@@ -60,6 +63,24 @@ public sealed partial class NetworkGenerator
                             }
                         });
                     });
+            }
+
+            /// <summary>Loops over a run-time number of rows in blocks of <paramref name="rows"/>, then one at a time for the rest.</summary>
+            private void WriteRowBlocks(string count, int rows, System.Action<int, string> block)
+            {
+                _w.Line("int j = 0;");
+                if (rows > 1)
+                {
+                    using (_w.Block($"for (; j + {rows} <= {count}; j += {rows})"))
+                    {
+                        block(rows, "j");
+                    }
+                }
+
+                using (_w.Block($"for (; j < {count}; j++)"))
+                {
+                    block(1, "j");
+                }
             }
 
             /// <summary>Loops over rows in blocks of <paramref name="rows"/>, then one at a time for the rest.</summary>

@@ -77,8 +77,17 @@ public sealed class WorkerPoolTests
     }
 
     [Fact]
-    public void MaxThreads_must_be_positive()
+    public void Settings_must_be_positive_and_name_themselves()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.MaxThreads = 0);
+        Assert.Equal("MaxThreads", Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.MaxThreads = 0).ParamName);
+        Assert.Equal("MinWorkPerThread", Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.MinWorkPerThread = 0).ParamName);
+        Assert.Equal("MinSampleWorkPerThread", Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.MinSampleWorkPerThread = -1).ParamName);
+    }
+
+    [Fact]
+    public void A_sample_too_small_to_share_stays_on_the_calling_thread()
+    {
+        Assert.Equal(1, WorkerPool.ThreadsForSample(WorkerPool.MinSampleWorkPerThread - 1));
+        Assert.Equal(1, WorkerPool.ThreadsFor(WorkerPool.MinWorkPerThread - 1));
     }
 }

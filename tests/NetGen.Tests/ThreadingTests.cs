@@ -49,6 +49,54 @@ public sealed class ThreadingTests
         Assert.Equal(one, Train(3));
     }
 
+    /// <summary>A large layer's one-sample forward product is shared between threads while helpers are awake.</summary>
+    [Theory]
+    [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
+    public void One_sample_gives_the_same_outputs_and_updates_on_any_number_of_threads(string name)
+    {
+        NetworkCase c = NetworkCases.Get(name);
+        (float[] inputs, float[] targets) = c.Batch(3, seed: 78);
+        float[] Run(int threads)
+        {
+            int saved = WorkerPool.MaxThreads;
+            long savedWork = WorkerPool.MinSampleWorkPerThread;
+            TimeSpan savedSpin = WorkerPool.SpinTime;
+            WorkerPool.MaxThreads = threads;
+            WorkerPool.MinSampleWorkPerThread = 1;
+            WorkerPool.SpinTime = TimeSpan.FromSeconds(30); // helpers stay awake, so every call splits
+            try
+            {
+                INetwork network = c.Create(4);
+                var outputs = new float[3 * network.OutputSize];
+                // asking wakes sleeping helpers; once awake they count
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (WorkerPool.ThreadsForSample(1 << 20) < threads && clock.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    System.Threading.Thread.Sleep(1);
+                }
+
+                Assert.Equal(threads, WorkerPool.ThreadsForSample(1 << 20));
+                for (int s = 0; s < 3; s++)
+                {
+                    network.Forward(inputs.AsSpan(s * network.InputSize, network.InputSize), outputs.AsSpan(s * network.OutputSize, network.OutputSize));
+                    network.TrainBatch(inputs.AsSpan(s * network.InputSize, network.InputSize), targets.AsSpan(s * network.OutputSize, network.OutputSize), 0.05f);
+                }
+
+                return [.. network.Parameters.ToArray(), .. outputs];
+            }
+            finally
+            {
+                WorkerPool.MaxThreads = saved;
+                WorkerPool.MinSampleWorkPerThread = savedWork;
+                WorkerPool.SpinTime = savedSpin;
+                WorkerPool.Run(NoJob.Instance, 2, default, default); // a last job restarts the helpers' spin with the usual time
+            }
+        }
+
+        float[] one = Run(1);
+        Assert.Equal(one, Run(2));
+    }
+
     /// <summary>With a zero spin time helpers sleep between jobs, so every job also wakes one.</summary>
     [Theory]
     [InlineData(1000)]
@@ -88,6 +136,16 @@ public sealed class ThreadingTests
             WorkerPool.MaxThreads = saved;
             WorkerPool.SpinTime = savedSpin;
         }
+    }
+}
+
+/// <summary>A job that does nothing.</summary>
+internal sealed class NoJob : IParallelJob
+{
+    public static NoJob Instance { get; } = new();
+
+    public void RunPart(int part, int parts, nint first, nint second)
+    {
     }
 }
 

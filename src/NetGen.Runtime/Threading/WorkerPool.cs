@@ -21,6 +21,7 @@ public static class WorkerPool
     private static int s_busy;
     private static int s_maxThreads = Math.Max(1, Environment.ProcessorCount);
     private static long s_minWorkPerThread = 1L << 23;
+    private static long s_minSampleWorkPerThread = 1L << 15;
 
     // One helper per extra processor, started with the pool so that no later call allocates them.
     private static Worker[] s_workers = CreateWorkers(Environment.ProcessorCount - 1, []);
@@ -58,6 +59,48 @@ public static class WorkerPool
 
     /// <summary>How many threads a product of <paramref name="work"/> multiply-adds uses: at most <see cref="MaxThreads"/>.</summary>
     public static int ThreadsFor(long work) => (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+
+    /// <summary>
+    /// Multiply-adds one sample's matrix-vector product must give each thread before it is split. Such a
+    /// product is bound by the bandwidth of the cache holding the weights, and each core streams its
+    /// share from its own cache, so splitting pays early. Default 32K (a 784-128 layer uses two threads).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static long MinSampleWorkPerThread
+    {
+        get => s_minSampleWorkPerThread;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MinSampleWorkPerThread));
+            s_minSampleWorkPerThread = value;
+        }
+    }
+
+    /// <summary>
+    /// How many threads one sample's product of <paramref name="work"/> multiply-adds uses. It takes only
+    /// helpers that are awake (spinning after a recent job), because waking a sleeping one takes longer
+    /// than the product itself; sleeping helpers are woken instead, for the samples that follow.
+    /// </summary>
+    public static int ThreadsForSample(long work)
+    {
+        int wanted = (int)Math.Clamp(work / s_minSampleWorkPerThread, 1, s_maxThreads);
+        if (wanted == 1 || Volatile.Read(ref s_busy) != 0)
+        {
+            return 1;
+        }
+
+        Worker[] workers = s_workers;
+        int awake = 0;
+        for (int i = 0; i < Math.Min(wanted - 1, workers.Length); i++)
+        {
+            if (workers[i].IsAwake())
+            {
+                awake++;
+            }
+        }
+
+        return 1 + awake;
+    }
 
     /// <summary>How long a helper keeps spinning for the next job before it sleeps.</summary>
     public static TimeSpan SpinTime { get; set; } = TimeSpan.FromMilliseconds(1);
@@ -180,6 +223,18 @@ public static class WorkerPool
             {
                 _wake.Set();
             }
+        }
+
+        /// <summary>Whether the helper is spinning, ready to start a job at once; if it sleeps, wakes it to spin and returns false.</summary>
+        public bool IsAwake()
+        {
+            if (Volatile.Read(ref _sleeping) == 0)
+            {
+                return true;
+            }
+
+            _wake.Set();
+            return false;
         }
 
         /// <summary>Waits for the job to finish; returns its exception, if any. Spins: parts end within microseconds of each other.</summary>

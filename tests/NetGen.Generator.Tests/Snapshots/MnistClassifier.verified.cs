@@ -380,10 +380,20 @@ namespace Samples.Digits
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 1: z = W1 x + b1, a1 = ReLU(z)
-            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1));
+            int parts1 = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);
+            if (parts1 > 1)
+            {
+                // the rows of W1 shared between threads, each streaming its share from its own core's cache
+                _phase = ForwardSampleLayer1;
+                global::NetGen.Threading.WorkerPool.Run(this, parts1, MemoryMarshal.CreateReadOnlySpan(ref input, Layer1Inputs), default);
+            }
+            else
+            {
+                Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
+            }
             Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
             // layer 2: z = W2 x + b2, a2 = softmax(z)
-            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_z2));
+            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_z2), Layer2Units);
             Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
         }
 
@@ -461,7 +471,7 @@ namespace Samples.Digits
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             ref float z1 = ref MemoryMarshal.GetArrayDataReference(_a1);
-            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1);
+            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);
             double loss = 0;
             for (int s = 0; s < count; s++)
             {
@@ -470,7 +480,7 @@ namespace Samples.Digits
                 // z1 of this sample is ready: finish its forward pass
                 Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
                 // layer 2: z = W2 x + b2, a2 = softmax(z)
-                Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_z2));
+                Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_z2), Layer2Units);
                 Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
                 loss += OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
                 Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
@@ -515,15 +525,16 @@ namespace Samples.Digits
             _batchCapacity = rows;
         }
 
-        // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
-        private const int PackLayer1 = 1;
-        private const int ForwardLayer1 = 2;
-        private const int PackLayer2 = 3;
-        private const int ForwardLayer2 = 4;
-        private const int ActivateLayer2 = 5;
-        private const int InputGradientLayer2 = 6;
-        private const int WeightsLayer2 = 7;
-        private const int WeightsLayer1 = 8;
+        // The phases that may run on several threads, each splitting the rows of its result.
+        private const int ForwardSampleLayer1 = 1;
+        private const int PackLayer1 = 2;
+        private const int ForwardLayer1 = 3;
+        private const int PackLayer2 = 4;
+        private const int ForwardLayer2 = 5;
+        private const int ActivateLayer2 = 6;
+        private const int InputGradientLayer2 = 7;
+        private const int WeightsLayer2 = 8;
+        private const int WeightsLayer1 = 9;
 
         /// <summary>Units are split between threads at multiples of the widest register tile, so every value is computed as on one thread.</summary>
         private const int ColumnSplit = 64;
@@ -597,6 +608,12 @@ namespace Samples.Digits
             int rows = _phaseRows;
             switch (_phase)
             {
+                case ForwardSampleLayer1:
+                {
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, 4);
+                    Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref p, Layer1Biases + start), ref inputs, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a1), start), count);
+                    break;
+                }
                 case PackLayer1:
                 {
                     (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, ColumnSplit);
@@ -777,36 +794,37 @@ namespace Samples.Digits
 
         #region Dense layer 1 kernels: 784 -> 128, ReLU
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [128, 784].</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [128, 784].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z, int units)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector512(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector512(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector256(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector256(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector128(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector128(ref w, ref b, ref x, ref z, units);
             }
             else
             {
-                Layer1Forward_Scalar(ref w, ref b, ref x, ref z);
+                Layer1Forward_Scalar(ref w, ref b, ref x, ref z, units);
             }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [128, 784]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [128, 784]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector512.Create(0f);
                 var sum1 = Vector512.Create(0f);
@@ -825,15 +843,26 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector512.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector512.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
+            for (; j < units; j++)
+            {
+                var sum0 = Vector512.Create(0f);
+                for (int i = 0; i < 784; i += 16)
+                {
+                    var xi = Vector512.LoadUnsafe(ref x, (nuint)i);
+                    sum0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)), xi, sum0);
+                }
+                Unsafe.Add(ref z, j) = Vector512.Sum(sum0) + Unsafe.Add(ref b, j);
+            }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [128, 784]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [128, 784]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector256.Create(0f);
                 var sum1 = Vector256.Create(0f);
@@ -852,15 +881,26 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector256.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector256.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
+            for (; j < units; j++)
+            {
+                var sum0 = Vector256.Create(0f);
+                for (int i = 0; i < 784; i += 8)
+                {
+                    var xi = Vector256.LoadUnsafe(ref x, (nuint)i);
+                    sum0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)), xi, sum0);
+                }
+                Unsafe.Add(ref z, j) = Vector256.Sum(sum0) + Unsafe.Add(ref b, j);
+            }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [128, 784]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [128, 784]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector128.Create(0f);
                 var sum1 = Vector128.Create(0f);
@@ -879,15 +919,26 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
+            for (; j < units; j++)
+            {
+                var sum0 = Vector128.Create(0f);
+                for (int i = 0; i < 784; i += 4)
+                {
+                    var xi = Vector128.LoadUnsafe(ref x, (nuint)i);
+                    sum0 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i)), xi, sum0);
+                }
+                Unsafe.Add(ref z, j) = Vector128.Sum(sum0) + Unsafe.Add(ref b, j);
+            }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [128, 784]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [128, 784]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, one row at a time
-            for (int j = 0; j < 128; j += 1)
+            int j = 0;
+            for (; j < units; j++)
             {
                 var sum0 = 0f;
                 for (int i = 0; i < 784; i += 1)
@@ -2414,36 +2465,37 @@ namespace Samples.Digits
 
         #region Dense layer 2 kernels: 128 -> 10, softmax
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [10, 128].</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [10, 128].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z, int units)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector512(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector512(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector256(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector256(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector128(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector128(ref w, ref b, ref x, ref z, units);
             }
             else
             {
-                Layer2Forward_Scalar(ref w, ref b, ref x, ref z);
+                Layer2Forward_Scalar(ref w, ref b, ref x, ref z, units);
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [10, 128]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [10, 128]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 8; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector512.Create(0f);
                 var sum1 = Vector512.Create(0f);
@@ -2462,7 +2514,7 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector512.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector512.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 8; j < 10; j++)
+            for (; j < units; j++)
             {
                 var sum0 = Vector512.Create(0f);
                 for (int i = 0; i < 128; i += 16)
@@ -2474,13 +2526,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [10, 128]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [10, 128]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 8; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector256.Create(0f);
                 var sum1 = Vector256.Create(0f);
@@ -2499,7 +2552,7 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector256.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector256.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 8; j < 10; j++)
+            for (; j < units; j++)
             {
                 var sum0 = Vector256.Create(0f);
                 for (int i = 0; i < 128; i += 8)
@@ -2511,13 +2564,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [10, 128]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [10, 128]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 8; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector128.Create(0f);
                 var sum1 = Vector128.Create(0f);
@@ -2536,7 +2590,7 @@ namespace Samples.Digits
                 Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 8; j < 10; j++)
+            for (; j < units; j++)
             {
                 var sum0 = Vector128.Create(0f);
                 for (int i = 0; i < 128; i += 4)
@@ -2548,13 +2602,14 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [10, 128]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [10, 128]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, one row at a time
-            for (int j = 0; j < 10; j += 1)
+            int j = 0;
+            for (; j < units; j++)
             {
                 var sum0 = 0f;
                 for (int i = 0; i < 128; i += 1)

@@ -395,15 +395,15 @@ namespace Samples.Tabular
             {
                 ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
                 // layer 1: z = W1 x + b1, a1 = LeakyReLU(0.2)(z)
-                Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1));
+                Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
                 Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
                 // layer 2: z = W2 x + b2, a2 = tanh(z)
-                Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2));
+                Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2), Layer2Units);
                 Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
                 // layer 3: z = W3 x + b3
-                Layer3Forward(ref Unsafe.Add(ref p, Layer3Weights), ref Unsafe.Add(ref p, Layer3Biases), ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a3));
+                Layer3Forward(ref Unsafe.Add(ref p, Layer3Weights), ref Unsafe.Add(ref p, Layer3Biases), ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a3), Layer3Units);
                 // layer 4: z = W4 x + b4, a4 = sigmoid(z)
-                Layer4Forward(ref Unsafe.Add(ref p, Layer4Weights), ref Unsafe.Add(ref p, Layer4Biases), ref MemoryMarshal.GetArrayDataReference(_a3), ref MemoryMarshal.GetArrayDataReference(_z4));
+                Layer4Forward(ref Unsafe.Add(ref p, Layer4Weights), ref Unsafe.Add(ref p, Layer4Biases), ref MemoryMarshal.GetArrayDataReference(_a3), ref MemoryMarshal.GetArrayDataReference(_z4), Layer4Units);
                 Layer4Activation(ref MemoryMarshal.GetArrayDataReference(_z4), ref MemoryMarshal.GetArrayDataReference(_a4), 1);
             }
 
@@ -477,7 +477,7 @@ namespace Samples.Tabular
                 _batchCapacity = rows;
             }
 
-            // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+            // The phases that may run on several threads, each splitting the rows of its result.
             private const int PackLayer1 = 1;
             private const int ForwardLayer1 = 2;
             private const int PackLayer2 = 3;
@@ -878,36 +878,37 @@ namespace Samples.Tabular
 
             #region Dense layer 1 kernels: 13 -> 17, LeakyReLU(0.2)
 
-            /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [17, 13].</summary>
+            /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [17, 13].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer1Forward_Vector512(ref w, ref b, ref x, ref z);
+                    Layer1Forward_Vector512(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer1Forward_Vector256(ref w, ref b, ref x, ref z);
+                    Layer1Forward_Vector256(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer1Forward_Vector128(ref w, ref b, ref x, ref z);
+                    Layer1Forward_Vector128(ref w, ref b, ref x, ref z, units);
                 }
                 else
                 {
-                    Layer1Forward_Scalar(ref w, ref b, ref x, ref z);
+                    Layer1Forward_Scalar(ref w, ref b, ref x, ref z, units);
                 }
             }
 
-            /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [17, 13]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [17, 13]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 16; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var xTail0 = Vector256.LoadUnsafe(ref x, (nuint)0);
                     var xTail8 = Vector128.LoadUnsafe(ref x, (nuint)8);
@@ -916,7 +917,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector256.Sum(Vector256.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs)) * xTail0) + Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + 8)) * xTail8) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector256.Sum(Vector256.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs)) * xTail0) + Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + 8)) * xTail8) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 16; j < 17; j++)
+                for (; j < units; j++)
                 {
                     var xTail0 = Vector256.LoadUnsafe(ref x, (nuint)0);
                     var xTail8 = Vector128.LoadUnsafe(ref x, (nuint)8);
@@ -924,13 +925,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [17, 13]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [17, 13]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 16; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector256.Create(0f);
                     var sum1 = Vector256.Create(0f);
@@ -950,7 +952,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector256.Sum(sum2) + Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs + 8)) * xTail8) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector256.Sum(sum3) + Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs + 8)) * xTail8) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 16; j < 17; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector256.Create(0f);
                     for (int i = 0; i < 8; i += 8)
@@ -963,13 +965,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [17, 13]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [17, 13]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 16; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector128.Create(0f);
                     var sum1 = Vector128.Create(0f);
@@ -988,7 +991,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 12) * Unsafe.Add(ref x, 12) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 16; j < 17; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector128.Create(0f);
                     for (int i = 0; i < 12; i += 4)
@@ -1000,13 +1003,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [17, 13]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [17, 13]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W1[j, i] x_i, one row at a time
-                for (int j = 0; j < 17; j += 1)
+                int j = 0;
+                for (; j < units; j++)
                 {
                     var sum0 = 0f;
                     for (int i = 0; i < 13; i += 1)
@@ -2391,36 +2395,37 @@ namespace Samples.Tabular
 
             #region Dense layer 2 kernels: 17 -> 5, tanh
 
-            /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [5, 17].</summary>
+            /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [5, 17].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer2Forward_Vector512(ref w, ref b, ref x, ref z);
+                    Layer2Forward_Vector512(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer2Forward_Vector256(ref w, ref b, ref x, ref z);
+                    Layer2Forward_Vector256(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer2Forward_Vector128(ref w, ref b, ref x, ref z);
+                    Layer2Forward_Vector128(ref w, ref b, ref x, ref z, units);
                 }
                 else
                 {
-                    Layer2Forward_Scalar(ref w, ref b, ref x, ref z);
+                    Layer2Forward_Scalar(ref w, ref b, ref x, ref z, units);
                 }
             }
 
-            /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [5, 17]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [5, 17]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector512.Create(0f);
                     var sum1 = Vector512.Create(0f);
@@ -2439,7 +2444,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector512.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector512.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 5; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector512.Create(0f);
                     for (int i = 0; i < 16; i += 16)
@@ -2451,13 +2456,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [5, 17]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [5, 17]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector256.Create(0f);
                     var sum1 = Vector256.Create(0f);
@@ -2476,7 +2482,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector256.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector256.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 5; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector256.Create(0f);
                     for (int i = 0; i < 16; i += 8)
@@ -2488,13 +2494,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [5, 17]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [5, 17]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector128.Create(0f);
                     var sum1 = Vector128.Create(0f);
@@ -2513,7 +2520,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 16) * Unsafe.Add(ref x, 16) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 5; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector128.Create(0f);
                     for (int i = 0; i < 16; i += 4)
@@ -2525,13 +2532,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [5, 17]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [5, 17]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W2[j, i] x_i, one row at a time
-                for (int j = 0; j < 5; j += 1)
+                int j = 0;
+                for (; j < units; j++)
                 {
                     var sum0 = 0f;
                     for (int i = 0; i < 17; i += 1)
@@ -4148,36 +4156,37 @@ namespace Samples.Tabular
 
             #region Dense layer 3 kernels: 5 -> 7, identity
 
-            /// <summary>Dense layer 3, one sample: z = W3 x + b3, W3 [7, 5].</summary>
+            /// <summary>Dense layer 3, one sample: z = W3 x + b3 for <paramref name="units"/> rows of W3 [7, 5].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer3Forward(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer3Forward(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer3Forward_Vector512(ref w, ref b, ref x, ref z);
+                    Layer3Forward_Vector512(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer3Forward_Vector256(ref w, ref b, ref x, ref z);
+                    Layer3Forward_Vector256(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer3Forward_Vector128(ref w, ref b, ref x, ref z);
+                    Layer3Forward_Vector128(ref w, ref b, ref x, ref z, units);
                 }
                 else
                 {
-                    Layer3Forward_Scalar(ref w, ref b, ref x, ref z);
+                    Layer3Forward_Scalar(ref w, ref b, ref x, ref z, units);
                 }
             }
 
-            /// <summary>Dense layer 3, one sample: z = W3 x + b3, W3 [7, 5]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 3, one sample: z = W3 x + b3 for <paramref name="units"/> rows of W3 [7, 5]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer3Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W3[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j);
@@ -4185,20 +4194,21 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 7; j++)
+                for (; j < units; j++)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j);
                 }
             }
 
-            /// <summary>Dense layer 3, one sample: z = W3 x + b3, W3 [7, 5]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 3, one sample: z = W3 x + b3 for <paramref name="units"/> rows of W3 [7, 5]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer3Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W3[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j);
@@ -4206,20 +4216,21 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 7; j++)
+                for (; j < units; j++)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer3Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j);
                 }
             }
 
-            /// <summary>Dense layer 3, one sample: z = W3 x + b3, W3 [7, 5]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 3, one sample: z = W3 x + b3 for <paramref name="units"/> rows of W3 [7, 5]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer3Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W3[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 4; j += 4)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
                 {
                     var sum0 = Vector128.Create(0f);
                     var sum1 = Vector128.Create(0f);
@@ -4238,7 +4249,7 @@ namespace Samples.Tabular
                     Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 2);
                     Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer3Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref b, j + 3);
                 }
-                for (int j = 4; j < 7; j++)
+                for (; j < units; j++)
                 {
                     var sum0 = Vector128.Create(0f);
                     for (int i = 0; i < 4; i += 4)
@@ -4250,13 +4261,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 3, one sample: z = W3 x + b3, W3 [7, 5]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 3, one sample: z = W3 x + b3 for <paramref name="units"/> rows of W3 [7, 5]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer3Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer3Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W3[j, i] x_i, one row at a time
-                for (int j = 0; j < 7; j += 1)
+                int j = 0;
+                for (; j < units; j++)
                 {
                     var sum0 = 0f;
                     for (int i = 0; i < 5; i += 1)
@@ -5690,62 +5702,100 @@ namespace Samples.Tabular
 
             #region Dense layer 4 kernels: 7 -> 3, sigmoid
 
-            /// <summary>Dense layer 4, one sample: z = W4 x + b4, W4 [3, 7].</summary>
+            /// <summary>Dense layer 4, one sample: z = W4 x + b4 for <paramref name="units"/> rows of W4 [3, 7].</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Layer4Forward(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer4Forward(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Layer4Forward_Vector512(ref w, ref b, ref x, ref z);
+                    Layer4Forward_Vector512(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector256.IsHardwareAccelerated)
                 {
-                    Layer4Forward_Vector256(ref w, ref b, ref x, ref z);
+                    Layer4Forward_Vector256(ref w, ref b, ref x, ref z, units);
                 }
                 else if (Vector128.IsHardwareAccelerated)
                 {
-                    Layer4Forward_Vector128(ref w, ref b, ref x, ref z);
+                    Layer4Forward_Vector128(ref w, ref b, ref x, ref z, units);
                 }
                 else
                 {
-                    Layer4Forward_Scalar(ref w, ref b, ref x, ref z);
+                    Layer4Forward_Scalar(ref w, ref b, ref x, ref z, units);
                 }
             }
 
-            /// <summary>Dense layer 4, one sample: z = W4 x + b4, W4 [3, 7]. Vector512: 16 floats at a time.</summary>
+            /// <summary>Dense layer 4, one sample: z = W4 x + b4 for <paramref name="units"/> rows of W4 [3, 7]. Vector512: 16 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer4Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W4[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 3; j++)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
+                {
+                    var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
+                    Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, j * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j);
+                    Unsafe.Add(ref z, j + 1) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 1);
+                    Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 2);
+                    Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 3);
+                }
+                for (; j < units; j++)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, j * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j);
                 }
             }
 
-            /// <summary>Dense layer 4, one sample: z = W4 x + b4, W4 [3, 7]. Vector256: 8 floats at a time.</summary>
+            /// <summary>Dense layer 4, one sample: z = W4 x + b4 for <paramref name="units"/> rows of W4 [3, 7]. Vector256: 8 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer4Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W4[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 3; j++)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
+                {
+                    var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
+                    Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, j * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j);
+                    Unsafe.Add(ref z, j + 1) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 1);
+                    Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 2);
+                    Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 3);
+                }
+                for (; j < units; j++)
                 {
                     var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                     Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, j * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j);
                 }
             }
 
-            /// <summary>Dense layer 4, one sample: z = W4 x + b4, W4 [3, 7]. Vector128: 4 floats at a time.</summary>
+            /// <summary>Dense layer 4, one sample: z = W4 x + b4 for <paramref name="units"/> rows of W4 [3, 7]. Vector128: 4 floats at a time.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer4Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W4[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-                for (int j = 0; j < 3; j++)
+                int j = 0;
+                for (; j + 4 <= units; j += 4)
+                {
+                    var sum0 = Vector128.Create(0f);
+                    var sum1 = Vector128.Create(0f);
+                    var sum2 = Vector128.Create(0f);
+                    var sum3 = Vector128.Create(0f);
+                    for (int i = 0; i < 4; i += 4)
+                    {
+                        var xi = Vector128.LoadUnsafe(ref x, (nuint)i);
+                        sum0 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer4Inputs + i)), xi, sum0);
+                        sum1 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer4Inputs + i)), xi, sum1);
+                        sum2 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer4Inputs + i)), xi, sum2);
+                        sum3 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer4Inputs + i)), xi, sum3);
+                    }
+                    Unsafe.Add(ref z, j) = Vector128.Sum(sum0) + Unsafe.Add(ref w, j * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, j * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j);
+                    Unsafe.Add(ref z, j + 1) = Vector128.Sum(sum1) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 1) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 1);
+                    Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 2) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 2);
+                    Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref w, (j + 3) * Layer4Inputs + 6) * Unsafe.Add(ref x, 6) + Unsafe.Add(ref b, j + 3);
+                }
+                for (; j < units; j++)
                 {
                     var sum0 = Vector128.Create(0f);
                     for (int i = 0; i < 4; i += 4)
@@ -5757,13 +5807,14 @@ namespace Samples.Tabular
                 }
             }
 
-            /// <summary>Dense layer 4, one sample: z = W4 x + b4, W4 [3, 7]. Scalar code, for machines without SIMD.</summary>
+            /// <summary>Dense layer 4, one sample: z = W4 x + b4 for <paramref name="units"/> rows of W4 [3, 7]. Scalar code, for machines without SIMD.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private static void Layer4Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+            private static void Layer4Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
             {
                 // z_j = b_j + sum_i W4[j, i] x_i, one row at a time
-                for (int j = 0; j < 3; j += 1)
+                int j = 0;
+                for (; j < units; j++)
                 {
                     var sum0 = 0f;
                     for (int i = 0; i < 7; i += 1)

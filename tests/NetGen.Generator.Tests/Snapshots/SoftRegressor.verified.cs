@@ -359,10 +359,10 @@ namespace Samples
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 1: z = W1 x + b1, a1 = tanh(z)
-            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1));
+            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
             Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
             // layer 2: z = W2 x + b2, a2 = softmax(z)
-            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2));
+            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2), Layer2Units);
             Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
         }
 
@@ -430,7 +430,7 @@ namespace Samples
             _batchCapacity = rows;
         }
 
-        // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+        // The phases that may run on several threads, each splitting the rows of its result.
         private const int PackLayer1 = 1;
         private const int ForwardLayer1 = 2;
         private const int ActivateLayer1 = 3;
@@ -723,36 +723,37 @@ namespace Samples
 
         #region Dense layer 1 kernels: 4 -> 6, tanh
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [6, 4].</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [6, 4].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z, int units)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector512(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector512(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector256(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector256(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1Forward_Vector128(ref w, ref b, ref x, ref z);
+                Layer1Forward_Vector128(ref w, ref b, ref x, ref z, units);
             }
             else
             {
-                Layer1Forward_Scalar(ref w, ref b, ref x, ref z);
+                Layer1Forward_Scalar(ref w, ref b, ref x, ref z, units);
             }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [6, 4]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [6, 4]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 4; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j);
@@ -760,20 +761,21 @@ namespace Samples
                 Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 4; j < 6; j++)
+            for (; j < units; j++)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j);
             }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [6, 4]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [6, 4]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 4; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j);
@@ -781,20 +783,21 @@ namespace Samples
                 Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 4; j < 6; j++)
+            for (; j < units; j++)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs)) * xTail0) + Unsafe.Add(ref b, j);
             }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [6, 4]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [6, 4]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 4; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 var sum0 = Vector128.Create(0f);
                 var sum1 = Vector128.Create(0f);
@@ -813,7 +816,7 @@ namespace Samples
                 Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref b, j + 3);
             }
-            for (int j = 4; j < 6; j++)
+            for (; j < units; j++)
             {
                 var sum0 = Vector128.Create(0f);
                 for (int i = 0; i < 4; i += 4)
@@ -825,13 +828,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [6, 4]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [6, 4]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W1[j, i] x_i, one row at a time
-            for (int j = 0; j < 6; j += 1)
+            int j = 0;
+            for (; j < units; j++)
             {
                 var sum0 = 0f;
                 for (int i = 0; i < 4; i += 1)
@@ -1868,62 +1872,100 @@ namespace Samples
 
         #region Dense layer 2 kernels: 6 -> 3, softmax
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [3, 6].</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [3, 6].</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z, int units)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector512(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector512(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector256(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector256(ref w, ref b, ref x, ref z, units);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer2Forward_Vector128(ref w, ref b, ref x, ref z);
+                Layer2Forward_Vector128(ref w, ref b, ref x, ref z, units);
             }
             else
             {
-                Layer2Forward_Scalar(ref w, ref b, ref x, ref z);
+                Layer2Forward_Scalar(ref w, ref b, ref x, ref z, units);
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [3, 6]. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [3, 6]. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 3; j++)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
+            {
+                var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
+                Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j);
+                Unsafe.Add(ref z, j + 1) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 1);
+                Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 2);
+                Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 3);
+            }
+            for (; j < units; j++)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j);
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [3, 6]. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [3, 6]. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 3; j++)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
+            {
+                var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
+                Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j);
+                Unsafe.Add(ref z, j + 1) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 1);
+                Unsafe.Add(ref z, j + 2) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 2);
+                Unsafe.Add(ref z, j + 3) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 3);
+            }
+            for (; j < units; j++)
             {
                 var xTail0 = Vector128.LoadUnsafe(ref x, (nuint)0);
                 Unsafe.Add(ref z, j) = Vector128.Sum(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs)) * xTail0) + Unsafe.Add(ref w, j * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j);
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [3, 6]. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [3, 6]. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-            for (int j = 0; j < 3; j++)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
+            {
+                var sum0 = Vector128.Create(0f);
+                var sum1 = Vector128.Create(0f);
+                var sum2 = Vector128.Create(0f);
+                var sum3 = Vector128.Create(0f);
+                for (int i = 0; i < 4; i += 4)
+                {
+                    var xi = Vector128.LoadUnsafe(ref x, (nuint)i);
+                    sum0 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)(j * Layer2Inputs + i)), xi, sum0);
+                    sum1 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 1) * Layer2Inputs + i)), xi, sum1);
+                    sum2 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 2) * Layer2Inputs + i)), xi, sum2);
+                    sum3 = MultiplyAdd(Vector128.LoadUnsafe(ref w, (nuint)((j + 3) * Layer2Inputs + i)), xi, sum3);
+                }
+                Unsafe.Add(ref z, j) = Vector128.Sum(sum0) + Unsafe.Add(ref w, j * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, j * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j);
+                Unsafe.Add(ref z, j + 1) = Vector128.Sum(sum1) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 1);
+                Unsafe.Add(ref z, j + 2) = Vector128.Sum(sum2) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 2);
+                Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 4) * Unsafe.Add(ref x, 4) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 5) * Unsafe.Add(ref x, 5) + Unsafe.Add(ref b, j + 3);
+            }
+            for (; j < units; j++)
             {
                 var sum0 = Vector128.Create(0f);
                 for (int i = 0; i < 4; i += 4)
@@ -1935,13 +1977,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [3, 6]. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [3, 6]. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+        private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
         {
             // z_j = b_j + sum_i W2[j, i] x_i, one row at a time
-            for (int j = 0; j < 3; j += 1)
+            int j = 0;
+            for (; j < units; j++)
             {
                 var sum0 = 0f;
                 for (int i = 0; i < 6; i += 1)

@@ -376,10 +376,10 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         // layer 1: z = W1 x + b1, a1 = sigmoid(z)
-        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1));
+        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
         Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
         // layer 2: z = W2 x + b2, a2 = sigmoid(z)
-        Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2));
+        Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2), Layer2Units);
         Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
     }
 
@@ -440,7 +440,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         ref float z1 = ref MemoryMarshal.GetArrayDataReference(_a1);
-        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1);
+        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);
         double loss = 0;
         for (int s = 0; s < count; s++)
         {
@@ -449,7 +449,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
             // z1 of this sample is ready: finish its forward pass
             Layer1Activation(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a1), 1);
             // layer 2: z = W2 x + b2, a2 = sigmoid(z)
-            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2));
+            Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2), Layer2Units);
             Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
             loss += OutputLoss(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
             Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
@@ -493,7 +493,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         _batchCapacity = rows;
     }
 
-    // The phases of a batch pass that may run on several threads, each splitting the rows of its result.
+    // The phases that may run on several threads, each splitting the rows of its result.
     private const int PackLayer1 = 1;
     private const int ForwardLayer1 = 2;
     private const int ActivateLayer1 = 3;
@@ -753,72 +753,97 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
 
     #region Dense layer 1 kernels: 2 -> 3, sigmoid
 
-    /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [3, 2].</summary>
+    /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [3, 2].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer1Forward(ref float w, ref float b, ref float x, ref float z, int units)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Layer1Forward_Vector512(ref w, ref b, ref x, ref z);
+            Layer1Forward_Vector512(ref w, ref b, ref x, ref z, units);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Layer1Forward_Vector256(ref w, ref b, ref x, ref z);
+            Layer1Forward_Vector256(ref w, ref b, ref x, ref z, units);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Layer1Forward_Vector128(ref w, ref b, ref x, ref z);
+            Layer1Forward_Vector128(ref w, ref b, ref x, ref z, units);
         }
         else
         {
-            Layer1Forward_Scalar(ref w, ref b, ref x, ref z);
+            Layer1Forward_Scalar(ref w, ref b, ref x, ref z, units);
         }
     }
 
-    /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [3, 2]. Vector512: 16 floats at a time.</summary>
+    /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [3, 2]. Vector512: 16 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer1Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [3, 2]. Vector256: 8 floats at a time.</summary>
+    /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [3, 2]. Vector256: 8 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer1Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [3, 2]. Vector128: 4 floats at a time.</summary>
+    /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [3, 2]. Vector128: 4 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer1Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W1[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer1Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer1Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 1, one sample: z = W1 x + b1, W1 [3, 2]. Scalar code, for machines without SIMD.</summary>
+    /// <summary>Dense layer 1, one sample: z = W1 x + b1 for <paramref name="units"/> rows of W1 [3, 2]. Scalar code, for machines without SIMD.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer1Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W1[j, i] x_i, one row at a time
-        for (int j = 0; j < 3; j += 1)
+        int j = 0;
+        for (; j < units; j++)
         {
             var sum0 = 0f;
             for (int i = 0; i < 2; i += 1)
@@ -2019,72 +2044,97 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
 
     #region Dense layer 2 kernels: 3 -> 1, sigmoid
 
-    /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [1, 3].</summary>
+    /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [1, 3].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer2Forward(ref float w, ref float b, ref float x, ref float z, int units)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Layer2Forward_Vector512(ref w, ref b, ref x, ref z);
+            Layer2Forward_Vector512(ref w, ref b, ref x, ref z, units);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Layer2Forward_Vector256(ref w, ref b, ref x, ref z);
+            Layer2Forward_Vector256(ref w, ref b, ref x, ref z, units);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Layer2Forward_Vector128(ref w, ref b, ref x, ref z);
+            Layer2Forward_Vector128(ref w, ref b, ref x, ref z, units);
         }
         else
         {
-            Layer2Forward_Scalar(ref w, ref b, ref x, ref z);
+            Layer2Forward_Scalar(ref w, ref b, ref x, ref z, units);
         }
     }
 
-    /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [1, 3]. Vector512: 16 floats at a time.</summary>
+    /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [1, 3]. Vector512: 16 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer2Forward_Vector512(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 1; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [1, 3]. Vector256: 8 floats at a time.</summary>
+    /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [1, 3]. Vector256: 8 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer2Forward_Vector256(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 1; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [1, 3]. Vector128: 4 floats at a time.</summary>
+    /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [1, 3]. Vector128: 4 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer2Forward_Vector128(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W2[j, i] x_i, 4 rows at a time so each load of x serves 4 rows
-        for (int j = 0; j < 1; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
+            Unsafe.Add(ref z, j + 1) = Unsafe.Add(ref w, (j + 1) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 1) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 1);
+            Unsafe.Add(ref z, j + 2) = Unsafe.Add(ref w, (j + 2) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 2) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 2);
+            Unsafe.Add(ref z, j + 3) = Unsafe.Add(ref w, (j + 3) * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, (j + 3) * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j + 3);
+        }
+        for (; j < units; j++)
         {
             Unsafe.Add(ref z, j) = Unsafe.Add(ref w, j * Layer2Inputs) * Unsafe.Add(ref x, 0) + Unsafe.Add(ref w, j * Layer2Inputs + 1) * Unsafe.Add(ref x, 1) + Unsafe.Add(ref w, j * Layer2Inputs + 2) * Unsafe.Add(ref x, 2) + Unsafe.Add(ref b, j);
         }
     }
 
-    /// <summary>Dense layer 2, one sample: z = W2 x + b2, W2 [1, 3]. Scalar code, for machines without SIMD.</summary>
+    /// <summary>Dense layer 2, one sample: z = W2 x + b2 for <paramref name="units"/> rows of W2 [1, 3]. Scalar code, for machines without SIMD.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z)
+    private static void Layer2Forward_Scalar(ref float w, ref float b, ref float x, ref float z, int units)
     {
         // z_j = b_j + sum_i W2[j, i] x_i, one row at a time
-        for (int j = 0; j < 1; j += 1)
+        int j = 0;
+        for (; j < units; j++)
         {
             var sum0 = 0f;
             for (int i = 0; i < 3; i += 1)
