@@ -27,9 +27,14 @@ internal static class Measurements
     /// Trains in a fresh process, in the files' order (no shuffle, so PyTorch sees the same samples in the
     /// same batches), from the initial parameters it saves to <paramref name="init"/>; one line per epoch.
     /// </summary>
-    public static int Train(string networkName, string data, int batch, float learningRate, int seed, int threads, int epochs, string? init, string? save)
+    public static int Train(string networkName, string data, int batch, float learningRate, int seed, int threads, long? minWork, int epochs, string? init, string? save)
     {
         WorkerPool.MaxThreads = threads;
+        if (minWork is { } work)
+        {
+            WorkerPool.MinWorkPerThread = work;
+        }
+
         (Dataset train, Dataset test) = Mnist.Load(data);
         INetwork network = Networks.Create(networkName, seed);
         if (init is not null)

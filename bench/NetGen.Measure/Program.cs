@@ -9,6 +9,7 @@ var batch = new Option<int>("--batch") { Description = "Samples per update", Def
 var learningRate = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.1f };
 var seed = new Option<int>("--seed") { Description = "Seed of the initial parameters (and of the shuffles for converge)", DefaultValueFactory = _ => 1 };
 var threads = new Option<int>("--threads") { Description = "WorkerPool.MaxThreads", DefaultValueFactory = _ => 1 };
+var minWork = new Option<long?>("--min-work") { Description = "WorkerPool.MinWorkPerThread (multiply-adds a thread must get before a batch is split)" };
 var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 1 };
 var init = new Option<string?>("--init") { Description = "Save the initial parameters here (safetensors)" };
 var save = new Option<string?>("--save") { Description = "Save the trained parameters here (safetensors)" };
@@ -20,8 +21,8 @@ var cosine = new Option<bool>("--cosine") { Description = "Cosine learning-rate 
 var peak = new Command("peak", "Single-core FP32 FMA peak in GFLOP/s") { seconds };
 peak.SetAction(p => Measurements.Peak(p.GetValue(seconds)));
 
-var train = new Command("train", "Train in the files' order in this fresh process; one line per epoch") { network, data, batch, learningRate, seed, threads, epochs, init, save };
-train.SetAction(p => Measurements.Train(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(batch), p.GetValue(learningRate), p.GetValue(seed), p.GetValue(threads), p.GetValue(epochs), p.GetValue(init), p.GetValue(save)));
+var train = new Command("train", "Train in the files' order in this fresh process; one line per epoch") { network, data, batch, learningRate, seed, threads, minWork, epochs, init, save };
+train.SetAction(p => Measurements.Train(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(batch), p.GetValue(learningRate), p.GetValue(seed), p.GetValue(threads), p.GetValue(minWork), p.GetValue(epochs), p.GetValue(init), p.GetValue(save)));
 
 var evaluate = new Command("evaluate", "Test accuracy of saved parameters (NetGen's or PyTorch's)") { network, data, load };
 evaluate.SetAction(p => Measurements.Evaluate(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(load)!));
