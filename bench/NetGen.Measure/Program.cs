@@ -30,5 +30,9 @@ evaluate.SetAction(p => Measurements.Evaluate(p.GetValue(network)!, p.GetValue(d
 var converge = new Command("converge", "Epochs and training seconds to reach a test accuracy") { network, data, batch, learningRate, seed, epochs, target, cosine };
 converge.SetAction(p => Measurements.Converge(p.GetValue(network)!, p.GetValue(data)!, p.GetValue(batch), p.GetValue(learningRate), p.GetValue(seed), p.GetValue(epochs), p.GetValue(target), p.GetValue(cosine)));
 
-var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge };
+var calls = new Option<int>("--calls") { Description = "Calls to time", DefaultValueFactory = _ => 20000 };
+var latency = new Command("latency", "Per-call time distribution of Forward, TrainBatch of one sample and TrainSequential") { network, threads, calls };
+latency.SetAction(p => Latency.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(calls)));
+
+var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency };
 return root.Parse(args).Invoke();

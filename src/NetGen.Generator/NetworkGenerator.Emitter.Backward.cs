@@ -27,7 +27,7 @@ public sealed partial class NetworkGenerator
                 Generated();
                 using (_w.Block("private float BackwardSample(ref float input, ref float target)"))
                 {
-                    _w.Line("ForwardSample(ref input);");
+                    _w.Line("ForwardSample(ref input, share: false);");
                     _w.Line($"float loss = OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
                     _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                     _w.Line("ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);");
@@ -73,7 +73,7 @@ public sealed partial class NetworkGenerator
                 Generated();
                 using (_w.Block("private float TrainSample(ref float input, ref float target, float learningRate)"))
                 {
-                    _w.Line("ForwardSample(ref input);");
+                    _w.Line("ForwardSample(ref input, share: false);");
                     _w.Line($"float loss = OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
                     WriteSgdBackward(firstLayer: "Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);");
                     _w.Line("_stepCount++;");
@@ -103,6 +103,8 @@ public sealed partial class NetworkGenerator
             /// <summary>
             /// Per-sample SGD over a sequence: sample s's update of W1 runs in the same pass over W1 as sample
             /// s + 1's first layer forward. The result equals TrainSample on each sample in turn, bit for bit.
+            /// Every pass over W1 here may be shared between threads by rows, always the same rows per
+            /// thread, so that each row of W1 stays in the cache of the core that updates it.
             /// </summary>
             private void WriteTrainSequence()
             {
@@ -112,7 +114,9 @@ public sealed partial class NetworkGenerator
                 {
                     _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                     _w.Line($"ref float z1 = ref {Ref(PreActivationBuffer(_model.FirstLayer))};");
-                    _w.Line("Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);");
+                    _w.Line("// z1 of the first sample; the loop computes each next one");
+                    WriteLayerProductCall(_model.FirstLayer, "inputs", SplitsSample(_model.FirstLayer) ? "global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units)" : null);
+                    _w.Line();
                     _w.Line("double loss = 0;");
                     using (_w.Block("for (int s = 0; s < count; s++)"))
                     {
@@ -124,21 +128,37 @@ public sealed partial class NetworkGenerator
                         {
                             if (layer.Number > 1)
                             {
-                                WriteLayerForwardCall(layer, LayerInput(layer));
+                                WriteLayerForwardCall(layer, LayerInput(layer), share: false);
                             }
                         }
 
                         _w.Line($"loss += OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
                         WriteSgdBackwardLayersAboveFirst();
-                        using (_w.Block("if (s + 1 < count)"))
+                        _w.Line("// layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1");
+                        _w.Line("// (after the last sample, z1 of that sample again, which nothing reads)");
+                        _w.Line("int nextOffset = s + 1 < count ? InputSize : 0;");
+                        string call = "Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, nextOffset), ref z1, Layer1Units);";
+                        if (SplitsSample(_model.FirstLayer))
                         {
-                            _w.Line("// layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1");
-                            _w.Line("Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, InputSize), ref z1);");
-                        }
+                            _w.Line("int parts = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);");
+                            using (_w.Block("if (parts > 1)"))
+                            {
+                                _w.Line("// the rows of W1 shared between threads, each row's update and dot product its own, so each");
+                                _w.Line("// thread keeps its rows of W1 in its own cache from sample to sample");
+                                _w.Line("_phase = UpdateForwardLayer1;");
+                                _w.Line("_phaseScale = learningRate;");
+                                _w.Line("_phaseRows = nextOffset;");
+                                _w.Line("global::NetGen.Threading.WorkerPool.Run(this, parts, MemoryMarshal.CreateReadOnlySpan(ref input, nextOffset + InputSize), default);");
+                            }
 
-                        using (_w.Block("else"))
+                            using (_w.Block("else"))
+                            {
+                                _w.Line(call);
+                            }
+                        }
+                        else
                         {
-                            _w.Line("Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);");
+                            _w.Line(call);
                         }
 
                         _w.Line();

@@ -32,6 +32,11 @@ public sealed partial class NetworkGenerator
                         }
                     }
 
+                    if (_model.Optimizer.Kind == OptimizerKind.Sgd && SplitsSample(_model.FirstLayer))
+                    {
+                        phases.Add(new Phase("UpdateForwardLayer1", _model.FirstLayer, "update-forward", "2L * Layer1Inputs * Layer1Units"));
+                    }
+
                     foreach (DenseLayerModel layer in _model.Layers)
                     {
                         string size = $"Layer{layer.Number}Inputs * Layer{layer.Number}Units";
@@ -292,6 +297,12 @@ public sealed partial class NetworkGenerator
                         string sampleX = n == 1 ? "inputs" : Ref("_a" + (n - 1));
                         _w.Line($"(int start, int count) = {Helpers}.Split({units}, part, parts, {DotRows(Simd.Vector512)});");
                         _w.Line($"Layer{n}Forward(ref Unsafe.Add(ref p, Layer{n}Weights + start * {inputs}), ref Unsafe.Add(ref p, Layer{n}Biases + start), ref {sampleX}, ref Unsafe.Add(ref {Ref(PreActivationBuffer(layer))}, start), count);");
+                        break;
+
+                    case "update-forward":
+                        _w.Line("// inputs holds this sample, the next one _phaseRows values on; _phaseScale is the learning rate");
+                        _w.Line($"(int start, int count) = {Helpers}.Split({units}, part, parts, {DotRows(Simd.Vector512)});");
+                        _w.Line($"Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights + start * {inputs}), ref Unsafe.Add(ref p, Layer1Biases + start), ref inputs, ref Unsafe.Add(ref {Ref("_delta1")}, start), _phaseScale, ref Unsafe.Add(ref inputs, rows), ref Unsafe.Add(ref {Ref(PreActivationBuffer(layer))}, start), count);");
                         break;
 
                     case "pack":

@@ -314,7 +314,7 @@ public sealed partial class NetworkGenerator
                 {
                     CheckLength("input", "InputSize");
                     CheckLength("output", "OutputSize");
-                    _w.Line("ForwardSample(ref MemoryMarshal.GetReference(input));");
+                    _w.Line("ForwardSample(ref MemoryMarshal.GetReference(input), share: true);");
                     _w.Line($"global::System.MemoryExtensions.AsSpan(_a{Last.Number}).CopyTo(output);");
                 }
 
@@ -336,7 +336,7 @@ public sealed partial class NetworkGenerator
                     {
                         using (_w.Block("for (int s = 0; s < count; s++)"))
                         {
-                            _w.Line("ForwardSample(ref Unsafe.Add(ref x, s * InputSize));");
+                            _w.Line("ForwardSample(ref Unsafe.Add(ref x, s * InputSize), share: true);");
                             _w.Line($"global::System.MemoryExtensions.AsSpan(_a{Last.Number}).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
                         }
 

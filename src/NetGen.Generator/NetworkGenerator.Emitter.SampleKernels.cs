@@ -570,16 +570,16 @@ public sealed partial class NetworkGenerator
             {
                 WriteKernel(
                     "Layer1UpdateForward",
-                    "ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z",
-                    "ref w, ref b, ref x, ref delta, learningRate, ref next, ref z",
-                    $"Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz{Decay(" (and weight decay)")}, b1 -= lr dE/dz, then z = W1 next + b1.",
+                    "ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units",
+                    "ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units",
+                    $"Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name=\"units\"/> rows: W1 += u x^T with u = -lr dE/dz{Decay(" (and weight decay)")}, b1 -= lr dE/dz, then z = W1 next + b1.",
                     simd =>
                     {
                         WriteDecayFactor();
                         int rows = DotRows(simd);
                         ChunkPlan plan = simd.Plan(layer.Inputs);
                         _w.Line($"// row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, {(rows == 1 ? "one row" : $"{rows} rows")} at a time");
-                        WriteRowBlocks(layer.Units, rows, (blockRows, j) =>
+                        WriteRowBlocks("units", rows, (blockRows, j) =>
                         {
                             var terms = Enumerable.Range(0, blockRows).Select(_ => new List<string>()).ToArray();
                             for (int r = 0; r < blockRows; r++)

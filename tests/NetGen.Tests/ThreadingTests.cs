@@ -49,7 +49,10 @@ public sealed class ThreadingTests
         Assert.Equal(one, Train(3));
     }
 
-    /// <summary>A large layer's one-sample forward product is shared between threads while helpers are awake.</summary>
+    /// <summary>
+    /// A large layer's one-sample forward product, and with SGD the fused update of W1 in per-sample
+    /// training, are shared between threads while helpers are awake.
+    /// </summary>
     [Theory]
     [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
     public void One_sample_gives_the_same_outputs_and_updates_on_any_number_of_threads(string name)
@@ -81,6 +84,8 @@ public sealed class ThreadingTests
                     network.Forward(inputs.AsSpan(s * network.InputSize, network.InputSize), outputs.AsSpan(s * network.OutputSize, network.OutputSize));
                     network.TrainBatch(inputs.AsSpan(s * network.InputSize, network.InputSize), targets.AsSpan(s * network.OutputSize, network.OutputSize), 0.05f);
                 }
+
+                network.TrainSequential(inputs, targets, 0.05f); // SGD shares each sample's fused update of W1
 
                 return [.. network.Parameters.ToArray(), .. outputs];
             }

@@ -178,7 +178,7 @@ namespace Samples.Digits
                 global::NetGen.Internal.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(MnistClassifier), nameof(output), "OutputSize = " + OutputSize, output.Length);
             }
 
-            ForwardSample(ref MemoryMarshal.GetReference(input));
+            ForwardSample(ref MemoryMarshal.GetReference(input), share: true);
             global::System.MemoryExtensions.AsSpan(_a2).CopyTo(output);
         }
 
@@ -195,7 +195,7 @@ namespace Samples.Digits
             {
                 for (int s = 0; s < count; s++)
                 {
-                    ForwardSample(ref Unsafe.Add(ref x, s * InputSize));
+                    ForwardSample(ref Unsafe.Add(ref x, s * InputSize), share: true);
                     global::System.MemoryExtensions.AsSpan(_a2).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
                 }
 
@@ -374,13 +374,17 @@ namespace Samples.Digits
             return count;
         }
 
-        /// <summary>Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.</summary>
+        /// <summary>
+        /// Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.
+        /// With <paramref name="share"/> (inference), large layers share their rows with awake helper threads; training
+        /// does not, since its backward pass then writes every row of W on this thread and the rows would move between caches.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardSample(ref float input)
+        private void ForwardSample(ref float input, bool share)
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 1: z = W1 x + b1, a1 = ReLU(z)
-            int parts1 = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);
+            int parts1 = share ? global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units) : 1;
             if (parts1 > 1)
             {
                 // the rows of W1 shared between threads, each streaming its share from its own core's cache
@@ -435,7 +439,7 @@ namespace Samples.Digits
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private float BackwardSample(ref float input, ref float target)
         {
-            ForwardSample(ref input);
+            ForwardSample(ref input, share: false);
             float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
@@ -452,7 +456,7 @@ namespace Samples.Digits
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private float TrainSample(ref float input, ref float target, float learningRate)
         {
-            ForwardSample(ref input);
+            ForwardSample(ref input, share: false);
             float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 2: dE/da1 = W2^T dE/dz2, then W2 -= lr dE/dz2 x^T and b2 -= lr dE/dz2
@@ -471,7 +475,19 @@ namespace Samples.Digits
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             ref float z1 = ref MemoryMarshal.GetArrayDataReference(_a1);
-            Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);
+            // z1 of the first sample; the loop computes each next one
+            int parts1 = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);
+            if (parts1 > 1)
+            {
+                // the rows of W1 shared between threads, each streaming its share from its own core's cache
+                _phase = ForwardSampleLayer1;
+                global::NetGen.Threading.WorkerPool.Run(this, parts1, MemoryMarshal.CreateReadOnlySpan(ref inputs, Layer1Inputs), default);
+            }
+            else
+            {
+                Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
+            }
+
             double loss = 0;
             for (int s = 0; s < count; s++)
             {
@@ -486,14 +502,22 @@ namespace Samples.Digits
                 Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
                 // dE/dz1 = dE/da1 * ReLU'(z1)
                 Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta1), 1);
-                if (s + 1 < count)
+                // layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1
+                // (after the last sample, z1 of that sample again, which nothing reads)
+                int nextOffset = s + 1 < count ? InputSize : 0;
+                int parts = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);
+                if (parts > 1)
                 {
-                    // layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1
-                    Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, InputSize), ref z1);
+                    // the rows of W1 shared between threads, each row's update and dot product its own, so each
+                    // thread keeps its rows of W1 in its own cache from sample to sample
+                    _phase = UpdateForwardLayer1;
+                    _phaseScale = learningRate;
+                    _phaseRows = nextOffset;
+                    global::NetGen.Threading.WorkerPool.Run(this, parts, MemoryMarshal.CreateReadOnlySpan(ref input, nextOffset + InputSize), default);
                 }
                 else
                 {
-                    Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
+                    Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, nextOffset), ref z1, Layer1Units);
                 }
 
                 _stepCount++;
@@ -527,14 +551,15 @@ namespace Samples.Digits
 
         // The phases that may run on several threads, each splitting the rows of its result.
         private const int ForwardSampleLayer1 = 1;
-        private const int PackLayer1 = 2;
-        private const int ForwardLayer1 = 3;
-        private const int PackLayer2 = 4;
-        private const int ForwardLayer2 = 5;
-        private const int ActivateLayer2 = 6;
-        private const int InputGradientLayer2 = 7;
-        private const int WeightsLayer2 = 8;
-        private const int WeightsLayer1 = 9;
+        private const int UpdateForwardLayer1 = 2;
+        private const int PackLayer1 = 3;
+        private const int ForwardLayer1 = 4;
+        private const int PackLayer2 = 5;
+        private const int ForwardLayer2 = 6;
+        private const int ActivateLayer2 = 7;
+        private const int InputGradientLayer2 = 8;
+        private const int WeightsLayer2 = 9;
+        private const int WeightsLayer1 = 10;
 
         /// <summary>Units are split between threads at multiples of the widest register tile, so every value is computed as on one thread.</summary>
         private const int ColumnSplit = 64;
@@ -612,6 +637,13 @@ namespace Samples.Digits
                 {
                     (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, 4);
                     Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref p, Layer1Biases + start), ref inputs, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a1), start), count);
+                    break;
+                }
+                case UpdateForwardLayer1:
+                {
+                    // inputs holds this sample, the next one _phaseRows values on; _phaseScale is the learning rate
+                    (int start, int count) = global::NetGen.Internal.GeneratedCodeHelpers.Split(Layer1Units, part, parts, 4);
+                    Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights + start * Layer1Inputs), ref Unsafe.Add(ref p, Layer1Biases + start), ref inputs, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_delta1), start), _phaseScale, ref Unsafe.Add(ref inputs, rows), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a1), start), count);
                     break;
                 }
                 case PackLayer1:
@@ -1400,36 +1432,37 @@ namespace Samples.Digits
             }
         }
 
-        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1.</summary>
+        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Layer1UpdateForward(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+        private static void Layer1UpdateForward(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Layer1UpdateForward_Vector512(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+                Layer1UpdateForward_Vector512(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Layer1UpdateForward_Vector256(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+                Layer1UpdateForward_Vector256(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Layer1UpdateForward_Vector128(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+                Layer1UpdateForward_Vector128(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
             }
             else
             {
-                Layer1UpdateForward_Scalar(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+                Layer1UpdateForward_Scalar(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
             }
         }
 
-        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector512: 16 floats at a time.</summary>
+        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector512: 16 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1UpdateForward_Vector512(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+        private static void Layer1UpdateForward_Vector512(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
         {
             // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 float d0 = Unsafe.Add(ref delta, j);
                 float u0 = -learningRate * d0;
@@ -1485,15 +1518,36 @@ namespace Samples.Digits
                 Unsafe.Add(ref b, j + 3) = b3;
                 Unsafe.Add(ref z, j + 3) = Vector512.Sum(sum3) + b3;
             }
+            for (; j < units; j++)
+            {
+                float d0 = Unsafe.Add(ref delta, j);
+                float u0 = -learningRate * d0;
+                var uv0 = Vector512.Create(u0);
+                var keep0 = Vector512.Equals(Vector512.Create(d0), Vector512.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
+                var sum0 = Vector512.Create(0f);
+                for (int i = 0; i < 784; i += 16)
+                {
+                    var xi = Vector512.LoadUnsafe(ref x, (nuint)i);
+                    var ni = Vector512.LoadUnsafe(ref next, (nuint)i);
+                    var old0 = Vector512.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector512.ConditionalSelect(keep0, old0, Vector512.FusedMultiplyAdd(xi, uv0, old0));
+                    Vector512.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
+                    sum0 = Vector512.FusedMultiplyAdd(w0, ni, sum0);
+                }
+                float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+                Unsafe.Add(ref b, j) = b0;
+                Unsafe.Add(ref z, j) = Vector512.Sum(sum0) + b0;
+            }
         }
 
-        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector256: 8 floats at a time.</summary>
+        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector256: 8 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1UpdateForward_Vector256(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+        private static void Layer1UpdateForward_Vector256(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
         {
             // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 float d0 = Unsafe.Add(ref delta, j);
                 float u0 = -learningRate * d0;
@@ -1549,15 +1603,36 @@ namespace Samples.Digits
                 Unsafe.Add(ref b, j + 3) = b3;
                 Unsafe.Add(ref z, j + 3) = Vector256.Sum(sum3) + b3;
             }
+            for (; j < units; j++)
+            {
+                float d0 = Unsafe.Add(ref delta, j);
+                float u0 = -learningRate * d0;
+                var uv0 = Vector256.Create(u0);
+                var keep0 = Vector256.Equals(Vector256.Create(d0), Vector256.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
+                var sum0 = Vector256.Create(0f);
+                for (int i = 0; i < 784; i += 8)
+                {
+                    var xi = Vector256.LoadUnsafe(ref x, (nuint)i);
+                    var ni = Vector256.LoadUnsafe(ref next, (nuint)i);
+                    var old0 = Vector256.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector256.ConditionalSelect(keep0, old0, Vector256.FusedMultiplyAdd(xi, uv0, old0));
+                    Vector256.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
+                    sum0 = Vector256.FusedMultiplyAdd(w0, ni, sum0);
+                }
+                float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+                Unsafe.Add(ref b, j) = b0;
+                Unsafe.Add(ref z, j) = Vector256.Sum(sum0) + b0;
+            }
         }
 
-        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector128: 4 floats at a time.</summary>
+        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector128: 4 floats at a time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1UpdateForward_Vector128(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+        private static void Layer1UpdateForward_Vector128(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
         {
             // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-            for (int j = 0; j < 128; j += 4)
+            int j = 0;
+            for (; j + 4 <= units; j += 4)
             {
                 float d0 = Unsafe.Add(ref delta, j);
                 float u0 = -learningRate * d0;
@@ -1613,15 +1688,36 @@ namespace Samples.Digits
                 Unsafe.Add(ref b, j + 3) = b3;
                 Unsafe.Add(ref z, j + 3) = Vector128.Sum(sum3) + b3;
             }
+            for (; j < units; j++)
+            {
+                float d0 = Unsafe.Add(ref delta, j);
+                float u0 = -learningRate * d0;
+                var uv0 = Vector128.Create(u0);
+                var keep0 = Vector128.Equals(Vector128.Create(d0), Vector128.Create(0f)); // dE/dz = 0: W1[j, :] stays as it is
+                var sum0 = Vector128.Create(0f);
+                for (int i = 0; i < 784; i += 4)
+                {
+                    var xi = Vector128.LoadUnsafe(ref x, (nuint)i);
+                    var ni = Vector128.LoadUnsafe(ref next, (nuint)i);
+                    var old0 = Vector128.LoadUnsafe(ref w, (nuint)(j * Layer1Inputs + i));
+                    var w0 = Vector128.ConditionalSelect(keep0, old0, MultiplyAdd(xi, uv0, old0));
+                    Vector128.StoreUnsafe(w0, ref w, (nuint)(j * Layer1Inputs + i));
+                    sum0 = MultiplyAdd(w0, ni, sum0);
+                }
+                float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+                Unsafe.Add(ref b, j) = b0;
+                Unsafe.Add(ref z, j) = Vector128.Sum(sum0) + b0;
+            }
         }
 
-        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Scalar code, for machines without SIMD.</summary>
+        /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Scalar code, for machines without SIMD.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1UpdateForward_Scalar(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+        private static void Layer1UpdateForward_Scalar(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
         {
             // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, one row at a time
-            for (int j = 0; j < 128; j += 1)
+            int j = 0;
+            for (; j < units; j++)
             {
                 float d0 = Unsafe.Add(ref delta, j);
                 float u0 = -learningRate * d0;

@@ -204,7 +204,7 @@ namespace Samples.Tabular
                     global::NetGen.Internal.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(RiskModel), nameof(output), "OutputSize = " + OutputSize, output.Length);
                 }
 
-                ForwardSample(ref MemoryMarshal.GetReference(input));
+                ForwardSample(ref MemoryMarshal.GetReference(input), share: true);
                 global::System.MemoryExtensions.AsSpan(_a4).CopyTo(output);
             }
 
@@ -221,7 +221,7 @@ namespace Samples.Tabular
                 {
                     for (int s = 0; s < count; s++)
                     {
-                        ForwardSample(ref Unsafe.Add(ref x, s * InputSize));
+                        ForwardSample(ref Unsafe.Add(ref x, s * InputSize), share: true);
                         global::System.MemoryExtensions.AsSpan(_a4).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
                     }
 
@@ -389,9 +389,13 @@ namespace Samples.Tabular
                 return count;
             }
 
-            /// <summary>Runs one sample through every layer, leaving each layer's activations in _a1.._a4 for the backward pass.</summary>
+            /// <summary>
+            /// Runs one sample through every layer, leaving each layer's activations in _a1.._a4 for the backward pass.
+            /// With <paramref name="share"/> (inference), large layers share their rows with awake helper threads; training
+            /// does not, since its backward pass then writes every row of W on this thread and the rows would move between caches.
+            /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-            private void ForwardSample(ref float input)
+            private void ForwardSample(ref float input, bool share)
             {
                 ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
                 // layer 1: z = W1 x + b1, a1 = LeakyReLU(0.2)(z)
@@ -429,7 +433,7 @@ namespace Samples.Tabular
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             private float BackwardSample(ref float input, ref float target)
             {
-                ForwardSample(ref input);
+                ForwardSample(ref input, share: false);
                 float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z4), ref MemoryMarshal.GetArrayDataReference(_a4), ref target, ref MemoryMarshal.GetArrayDataReference(_delta4));
                 ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
                 ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);

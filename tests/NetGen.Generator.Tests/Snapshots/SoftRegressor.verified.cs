@@ -168,7 +168,7 @@ namespace Samples
                 global::NetGen.Internal.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(SoftRegressor), nameof(output), "OutputSize = " + OutputSize, output.Length);
             }
 
-            ForwardSample(ref MemoryMarshal.GetReference(input));
+            ForwardSample(ref MemoryMarshal.GetReference(input), share: true);
             global::System.MemoryExtensions.AsSpan(_a2).CopyTo(output);
         }
 
@@ -185,7 +185,7 @@ namespace Samples
             {
                 for (int s = 0; s < count; s++)
                 {
-                    ForwardSample(ref Unsafe.Add(ref x, s * InputSize));
+                    ForwardSample(ref Unsafe.Add(ref x, s * InputSize), share: true);
                     global::System.MemoryExtensions.AsSpan(_a2).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
                 }
 
@@ -353,9 +353,13 @@ namespace Samples
             return count;
         }
 
-        /// <summary>Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.</summary>
+        /// <summary>
+        /// Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.
+        /// With <paramref name="share"/> (inference), large layers share their rows with awake helper threads; training
+        /// does not, since its backward pass then writes every row of W on this thread and the rows would move between caches.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardSample(ref float input)
+        private void ForwardSample(ref float input, bool share)
         {
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 1: z = W1 x + b1, a1 = tanh(z)
@@ -395,7 +399,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private float BackwardSample(ref float input, ref float target)
         {
-            ForwardSample(ref input);
+            ForwardSample(ref input, share: false);
             float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);

@@ -174,7 +174,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
             global::NetGen.Internal.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(XorNetwork), nameof(output), "OutputSize = " + OutputSize, output.Length);
         }
 
-        ForwardSample(ref MemoryMarshal.GetReference(input));
+        ForwardSample(ref MemoryMarshal.GetReference(input), share: true);
         global::System.MemoryExtensions.AsSpan(_a2).CopyTo(output);
     }
 
@@ -191,7 +191,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         {
             for (int s = 0; s < count; s++)
             {
-                ForwardSample(ref Unsafe.Add(ref x, s * InputSize));
+                ForwardSample(ref Unsafe.Add(ref x, s * InputSize), share: true);
                 global::System.MemoryExtensions.AsSpan(_a2).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
 
@@ -370,9 +370,13 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         return count;
     }
 
-    /// <summary>Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.</summary>
+    /// <summary>
+    /// Runs one sample through every layer, leaving each layer's activations in _a1.._a2 for the backward pass.
+    /// With <paramref name="share"/> (inference), large layers share their rows with awake helper threads; training
+    /// does not, since its backward pass then writes every row of W on this thread and the rows would move between caches.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-    private void ForwardSample(ref float input)
+    private void ForwardSample(ref float input, bool share)
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         // layer 1: z = W1 x + b1, a1 = sigmoid(z)
@@ -404,7 +408,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     private float BackwardSample(ref float input, ref float target)
     {
-        ForwardSample(ref input);
+        ForwardSample(ref input, share: false);
         float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         ref float g = ref MemoryMarshal.GetArrayDataReference(_gradients);
@@ -421,7 +425,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     private float TrainSample(ref float input, ref float target, float learningRate)
     {
-        ForwardSample(ref input);
+        ForwardSample(ref input, share: false);
         float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         // layer 2: dE/da1 = W2^T dE/dz2, then W2 -= lr dE/dz2 x^T and b2 -= lr dE/dz2
@@ -440,7 +444,9 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
         ref float z1 = ref MemoryMarshal.GetArrayDataReference(_a1);
-        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref z1, Layer1Units);
+        // z1 of the first sample; the loop computes each next one
+        Layer1Forward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref inputs, ref MemoryMarshal.GetArrayDataReference(_a1), Layer1Units);
+
         double loss = 0;
         for (int s = 0; s < count; s++)
         {
@@ -455,15 +461,10 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
             Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
             // dE/dz1 = dE/da1 * sigmoid'(z1)
             Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta1), 1);
-            if (s + 1 < count)
-            {
-                // layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1
-                Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, InputSize), ref z1);
-            }
-            else
-            {
-                Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
-            }
+            // layer 1: this sample's update, and the next sample's z1 from the updated weights, in one pass over W1
+            // (after the last sample, z1 of that sample again, which nothing reads)
+            int nextOffset = s + 1 < count ? InputSize : 0;
+            Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, nextOffset), ref z1, Layer1Units);
 
             _stepCount++;
         }
@@ -1302,36 +1303,84 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         }
     }
 
-    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1.</summary>
+    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Layer1UpdateForward(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+    private static void Layer1UpdateForward(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Layer1UpdateForward_Vector512(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+            Layer1UpdateForward_Vector512(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Layer1UpdateForward_Vector256(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+            Layer1UpdateForward_Vector256(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Layer1UpdateForward_Vector128(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+            Layer1UpdateForward_Vector128(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
         }
         else
         {
-            Layer1UpdateForward_Scalar(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z);
+            Layer1UpdateForward_Scalar(ref w, ref b, ref x, ref delta, learningRate, ref next, ref z, units);
         }
     }
 
-    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector512: 16 floats at a time.</summary>
+    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector512: 16 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1UpdateForward_Vector512(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+    private static void Layer1UpdateForward_Vector512(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
     {
         // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            float d0 = Unsafe.Add(ref delta, j);
+            float u0 = -learningRate * d0;
+            float d1 = Unsafe.Add(ref delta, j + 1);
+            float u1 = -learningRate * d1;
+            float d2 = Unsafe.Add(ref delta, j + 2);
+            float u2 = -learningRate * d2;
+            float d3 = Unsafe.Add(ref delta, j + 3);
+            float u3 = -learningRate * d3;
+            var old0_0 = Unsafe.Add(ref w, j * Layer1Inputs);
+            var wTail0_0 = d0 == 0f ? old0_0 : Unsafe.Add(ref x, 0) * u0 + old0_0;
+            Unsafe.Add(ref w, j * Layer1Inputs) = wTail0_0;
+            var old0_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs);
+            var wTail0_1 = d1 == 0f ? old0_1 : Unsafe.Add(ref x, 0) * u1 + old0_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs) = wTail0_1;
+            var old0_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs);
+            var wTail0_2 = d2 == 0f ? old0_2 : Unsafe.Add(ref x, 0) * u2 + old0_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs) = wTail0_2;
+            var old0_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs);
+            var wTail0_3 = d3 == 0f ? old0_3 : Unsafe.Add(ref x, 0) * u3 + old0_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs) = wTail0_3;
+            var old1_0 = Unsafe.Add(ref w, j * Layer1Inputs + 1);
+            var wTail1_0 = d0 == 0f ? old1_0 : Unsafe.Add(ref x, 1) * u0 + old1_0;
+            Unsafe.Add(ref w, j * Layer1Inputs + 1) = wTail1_0;
+            var old1_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1);
+            var wTail1_1 = d1 == 0f ? old1_1 : Unsafe.Add(ref x, 1) * u1 + old1_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) = wTail1_1;
+            var old1_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1);
+            var wTail1_2 = d2 == 0f ? old1_2 : Unsafe.Add(ref x, 1) * u2 + old1_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) = wTail1_2;
+            var old1_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1);
+            var wTail1_3 = d3 == 0f ? old1_3 : Unsafe.Add(ref x, 1) * u3 + old1_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) = wTail1_3;
+            float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+            Unsafe.Add(ref b, j) = b0;
+            Unsafe.Add(ref z, j) = wTail0_0 * Unsafe.Add(ref next, 0) + wTail1_0 * Unsafe.Add(ref next, 1) + b0;
+            float b1 = Unsafe.Add(ref b, j + 1) - learningRate * d1;
+            Unsafe.Add(ref b, j + 1) = b1;
+            Unsafe.Add(ref z, j + 1) = wTail0_1 * Unsafe.Add(ref next, 0) + wTail1_1 * Unsafe.Add(ref next, 1) + b1;
+            float b2 = Unsafe.Add(ref b, j + 2) - learningRate * d2;
+            Unsafe.Add(ref b, j + 2) = b2;
+            Unsafe.Add(ref z, j + 2) = wTail0_2 * Unsafe.Add(ref next, 0) + wTail1_2 * Unsafe.Add(ref next, 1) + b2;
+            float b3 = Unsafe.Add(ref b, j + 3) - learningRate * d3;
+            Unsafe.Add(ref b, j + 3) = b3;
+            Unsafe.Add(ref z, j + 3) = wTail0_3 * Unsafe.Add(ref next, 0) + wTail1_3 * Unsafe.Add(ref next, 1) + b3;
+        }
+        for (; j < units; j++)
         {
             float d0 = Unsafe.Add(ref delta, j);
             float u0 = -learningRate * d0;
@@ -1347,13 +1396,61 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         }
     }
 
-    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector256: 8 floats at a time.</summary>
+    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector256: 8 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1UpdateForward_Vector256(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+    private static void Layer1UpdateForward_Vector256(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
     {
         // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            float d0 = Unsafe.Add(ref delta, j);
+            float u0 = -learningRate * d0;
+            float d1 = Unsafe.Add(ref delta, j + 1);
+            float u1 = -learningRate * d1;
+            float d2 = Unsafe.Add(ref delta, j + 2);
+            float u2 = -learningRate * d2;
+            float d3 = Unsafe.Add(ref delta, j + 3);
+            float u3 = -learningRate * d3;
+            var old0_0 = Unsafe.Add(ref w, j * Layer1Inputs);
+            var wTail0_0 = d0 == 0f ? old0_0 : Unsafe.Add(ref x, 0) * u0 + old0_0;
+            Unsafe.Add(ref w, j * Layer1Inputs) = wTail0_0;
+            var old0_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs);
+            var wTail0_1 = d1 == 0f ? old0_1 : Unsafe.Add(ref x, 0) * u1 + old0_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs) = wTail0_1;
+            var old0_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs);
+            var wTail0_2 = d2 == 0f ? old0_2 : Unsafe.Add(ref x, 0) * u2 + old0_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs) = wTail0_2;
+            var old0_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs);
+            var wTail0_3 = d3 == 0f ? old0_3 : Unsafe.Add(ref x, 0) * u3 + old0_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs) = wTail0_3;
+            var old1_0 = Unsafe.Add(ref w, j * Layer1Inputs + 1);
+            var wTail1_0 = d0 == 0f ? old1_0 : Unsafe.Add(ref x, 1) * u0 + old1_0;
+            Unsafe.Add(ref w, j * Layer1Inputs + 1) = wTail1_0;
+            var old1_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1);
+            var wTail1_1 = d1 == 0f ? old1_1 : Unsafe.Add(ref x, 1) * u1 + old1_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) = wTail1_1;
+            var old1_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1);
+            var wTail1_2 = d2 == 0f ? old1_2 : Unsafe.Add(ref x, 1) * u2 + old1_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) = wTail1_2;
+            var old1_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1);
+            var wTail1_3 = d3 == 0f ? old1_3 : Unsafe.Add(ref x, 1) * u3 + old1_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) = wTail1_3;
+            float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+            Unsafe.Add(ref b, j) = b0;
+            Unsafe.Add(ref z, j) = wTail0_0 * Unsafe.Add(ref next, 0) + wTail1_0 * Unsafe.Add(ref next, 1) + b0;
+            float b1 = Unsafe.Add(ref b, j + 1) - learningRate * d1;
+            Unsafe.Add(ref b, j + 1) = b1;
+            Unsafe.Add(ref z, j + 1) = wTail0_1 * Unsafe.Add(ref next, 0) + wTail1_1 * Unsafe.Add(ref next, 1) + b1;
+            float b2 = Unsafe.Add(ref b, j + 2) - learningRate * d2;
+            Unsafe.Add(ref b, j + 2) = b2;
+            Unsafe.Add(ref z, j + 2) = wTail0_2 * Unsafe.Add(ref next, 0) + wTail1_2 * Unsafe.Add(ref next, 1) + b2;
+            float b3 = Unsafe.Add(ref b, j + 3) - learningRate * d3;
+            Unsafe.Add(ref b, j + 3) = b3;
+            Unsafe.Add(ref z, j + 3) = wTail0_3 * Unsafe.Add(ref next, 0) + wTail1_3 * Unsafe.Add(ref next, 1) + b3;
+        }
+        for (; j < units; j++)
         {
             float d0 = Unsafe.Add(ref delta, j);
             float u0 = -learningRate * d0;
@@ -1369,13 +1466,61 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         }
     }
 
-    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector128: 4 floats at a time.</summary>
+    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Vector128: 4 floats at a time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1UpdateForward_Vector128(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+    private static void Layer1UpdateForward_Vector128(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
     {
         // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, 4 rows at a time
-        for (int j = 0; j < 3; j++)
+        int j = 0;
+        for (; j + 4 <= units; j += 4)
+        {
+            float d0 = Unsafe.Add(ref delta, j);
+            float u0 = -learningRate * d0;
+            float d1 = Unsafe.Add(ref delta, j + 1);
+            float u1 = -learningRate * d1;
+            float d2 = Unsafe.Add(ref delta, j + 2);
+            float u2 = -learningRate * d2;
+            float d3 = Unsafe.Add(ref delta, j + 3);
+            float u3 = -learningRate * d3;
+            var old0_0 = Unsafe.Add(ref w, j * Layer1Inputs);
+            var wTail0_0 = d0 == 0f ? old0_0 : Unsafe.Add(ref x, 0) * u0 + old0_0;
+            Unsafe.Add(ref w, j * Layer1Inputs) = wTail0_0;
+            var old0_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs);
+            var wTail0_1 = d1 == 0f ? old0_1 : Unsafe.Add(ref x, 0) * u1 + old0_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs) = wTail0_1;
+            var old0_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs);
+            var wTail0_2 = d2 == 0f ? old0_2 : Unsafe.Add(ref x, 0) * u2 + old0_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs) = wTail0_2;
+            var old0_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs);
+            var wTail0_3 = d3 == 0f ? old0_3 : Unsafe.Add(ref x, 0) * u3 + old0_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs) = wTail0_3;
+            var old1_0 = Unsafe.Add(ref w, j * Layer1Inputs + 1);
+            var wTail1_0 = d0 == 0f ? old1_0 : Unsafe.Add(ref x, 1) * u0 + old1_0;
+            Unsafe.Add(ref w, j * Layer1Inputs + 1) = wTail1_0;
+            var old1_1 = Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1);
+            var wTail1_1 = d1 == 0f ? old1_1 : Unsafe.Add(ref x, 1) * u1 + old1_1;
+            Unsafe.Add(ref w, (j + 1) * Layer1Inputs + 1) = wTail1_1;
+            var old1_2 = Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1);
+            var wTail1_2 = d2 == 0f ? old1_2 : Unsafe.Add(ref x, 1) * u2 + old1_2;
+            Unsafe.Add(ref w, (j + 2) * Layer1Inputs + 1) = wTail1_2;
+            var old1_3 = Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1);
+            var wTail1_3 = d3 == 0f ? old1_3 : Unsafe.Add(ref x, 1) * u3 + old1_3;
+            Unsafe.Add(ref w, (j + 3) * Layer1Inputs + 1) = wTail1_3;
+            float b0 = Unsafe.Add(ref b, j) - learningRate * d0;
+            Unsafe.Add(ref b, j) = b0;
+            Unsafe.Add(ref z, j) = wTail0_0 * Unsafe.Add(ref next, 0) + wTail1_0 * Unsafe.Add(ref next, 1) + b0;
+            float b1 = Unsafe.Add(ref b, j + 1) - learningRate * d1;
+            Unsafe.Add(ref b, j + 1) = b1;
+            Unsafe.Add(ref z, j + 1) = wTail0_1 * Unsafe.Add(ref next, 0) + wTail1_1 * Unsafe.Add(ref next, 1) + b1;
+            float b2 = Unsafe.Add(ref b, j + 2) - learningRate * d2;
+            Unsafe.Add(ref b, j + 2) = b2;
+            Unsafe.Add(ref z, j + 2) = wTail0_2 * Unsafe.Add(ref next, 0) + wTail1_2 * Unsafe.Add(ref next, 1) + b2;
+            float b3 = Unsafe.Add(ref b, j + 3) - learningRate * d3;
+            Unsafe.Add(ref b, j + 3) = b3;
+            Unsafe.Add(ref z, j + 3) = wTail0_3 * Unsafe.Add(ref next, 0) + wTail1_3 * Unsafe.Add(ref next, 1) + b3;
+        }
+        for (; j < units; j++)
         {
             float d0 = Unsafe.Add(ref delta, j);
             float u0 = -learningRate * d0;
@@ -1391,13 +1536,14 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
         }
     }
 
-    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Scalar code, for machines without SIMD.</summary>
+    /// <summary>Dense layer 1, one SGD step fused with the next sample's forward pass, for <paramref name="units"/> rows: W1 += u x^T with u = -lr dE/dz, b1 -= lr dE/dz, then z = W1 next + b1. Scalar code, for machines without SIMD.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1UpdateForward_Scalar(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z)
+    private static void Layer1UpdateForward_Scalar(ref float w, ref float b, ref float x, ref float delta, float learningRate, ref float next, ref float z, int units)
     {
         // row j: W1[j, :] += u_j x, then z_j = W1[j, :] . next + b1_j, one row at a time
-        for (int j = 0; j < 3; j += 1)
+        int j = 0;
+        for (; j < units; j++)
         {
             float d0 = Unsafe.Add(ref delta, j);
             float u0 = -learningRate * d0;
