@@ -73,31 +73,30 @@ public sealed partial class NetworkGenerator
                 Generated();
                 using (_w.Block("private float TrainSample(ref float input, ref float target, float learningRate)"))
                 {
-                    _w.Line("ForwardSample(ref input, share: false);");
+                    // Shared between threads, the forward pass and the update of W1 give each thread the same
+                    // rows of W1, so they stay in its cache; otherwise the update, on this thread, would pull
+                    // every row back from the other core's cache on each call.
+                    bool shares = SplitsSample(_model.FirstLayer);
+                    _w.Line($"ForwardSample(ref input, share: {(shares ? "true" : "false")});");
                     _w.Line($"float loss = OutputLoss(ref {Ref(PreActivationBuffer(Last))}, ref {Ref("_a" + Last.Number)}, ref target, ref {Ref("_delta" + Last.Number)});");
-                    WriteSgdBackward(firstLayer: "Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);");
+                    WriteSgdBackwardLayersAboveFirst(declareP: true);
+                    _w.Line("// layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it)");
+                    string single = "Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);";
+                    if (shares)
+                    {
+                        _w.Line("// (shared, through the fused update-and-forward pass, whose z1 of this sample again nothing reads)");
+                        WriteSharedLayer1Update("0", single);
+                    }
+                    else
+                    {
+                        _w.Line(single);
+                    }
+
                     _w.Line("_stepCount++;");
                     _w.Line("return loss;");
                 }
 
                 _w.Line();
-            }
-
-            /// <summary>Layers L..2 of a fused SGD backward pass, then the given call for layer 1.</summary>
-            private void WriteSgdBackward(string firstLayer)
-            {
-                _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-                for (int i = _model.Layers.Count - 1; i >= 1; i--)
-                {
-                    DenseLayerModel layer = _model.Layers[i];
-                    int n = layer.Number;
-                    _w.Line($"// layer {n}: dE/da{n - 1} = W{n}^T dE/dz{n}, then W{n} -= lr dE/dz{n} x^T and b{n} -= lr dE/dz{n}");
-                    _w.Line($"Layer{n}BackwardSgd(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {LayerInput(layer)}, ref {Ref("_delta" + n)}, ref {Ref("_delta" + (n - 1))}, learningRate);");
-                    WriteDerivativeCall(layer, "1", sample: true);
-                }
-
-                _w.Line("// layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it)");
-                _w.Line(firstLayer);
             }
 
             /// <summary>
@@ -140,21 +139,7 @@ public sealed partial class NetworkGenerator
                         string call = "Layer1UpdateForward(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate, ref Unsafe.Add(ref input, nextOffset), ref z1, Layer1Units);";
                         if (SplitsSample(_model.FirstLayer))
                         {
-                            _w.Line("int parts = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);");
-                            using (_w.Block("if (parts > 1)"))
-                            {
-                                _w.Line("// the rows of W1 shared between threads, each row's update and dot product its own, so each");
-                                _w.Line("// thread keeps its rows of W1 in its own cache from sample to sample");
-                                _w.Line("_phase = UpdateForwardLayer1;");
-                                _w.Line("_phaseScale = learningRate;");
-                                _w.Line("_phaseRows = nextOffset;");
-                                _w.Line("global::NetGen.Threading.WorkerPool.Run(this, parts, MemoryMarshal.CreateReadOnlySpan(ref input, nextOffset + InputSize), default);");
-                            }
-
-                            using (_w.Block("else"))
-                            {
-                                _w.Line(call);
-                            }
+                            WriteSharedLayer1Update("nextOffset", call);
                         }
                         else
                         {
@@ -172,12 +157,43 @@ public sealed partial class NetworkGenerator
                 _w.Line();
             }
 
-            private void WriteSgdBackwardLayersAboveFirst()
+            /// <summary>
+            /// W1's SGD update of the sample at <c>input</c>, fused with z1 of the sample <paramref name="nextOffset"/>
+            /// values on, shared between threads by rows when helpers are awake; <paramref name="single"/> is the
+            /// call that does the same on this thread.
+            /// </summary>
+            private void WriteSharedLayer1Update(string nextOffset, string single)
             {
+                _w.Line("int parts = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);");
+                using (_w.Block("if (parts > 1)"))
+                {
+                    _w.Line("// the rows of W1 shared between threads, each row's update and dot product its own, so each");
+                    _w.Line("// thread keeps its rows of W1 in its own cache from sample to sample");
+                    _w.Line("_phase = UpdateForwardLayer1;");
+                    _w.Line("_phaseScale = learningRate;");
+                    _w.Line($"_phaseRows = {nextOffset};");
+                    _w.Line($"global::NetGen.Threading.WorkerPool.Run(this, parts, MemoryMarshal.CreateReadOnlySpan(ref input, {Literals.Plus(nextOffset, "InputSize")}), default);");
+                }
+
+                using (_w.Block("else"))
+                {
+                    _w.Line(single);
+                }
+            }
+
+            /// <summary>Layers L..2 of a fused SGD backward pass, each updated as it sends dE/dx back.</summary>
+            private void WriteSgdBackwardLayersAboveFirst(bool declareP = false)
+            {
+                if (declareP)
+                {
+                    _w.Line("ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                }
+
                 for (int i = _model.Layers.Count - 1; i >= 1; i--)
                 {
                     DenseLayerModel layer = _model.Layers[i];
                     int n = layer.Number;
+                    _w.Line($"// layer {n}: dE/da{n - 1} = W{n}^T dE/dz{n}, then W{n} -= lr dE/dz{n} x^T and b{n} -= lr dE/dz{n}");
                     _w.Line($"Layer{n}BackwardSgd(ref Unsafe.Add(ref p, Layer{n}Weights), ref Unsafe.Add(ref p, Layer{n}Biases), ref {LayerInput(layer)}, ref {Ref("_delta" + n)}, ref {Ref("_delta" + (n - 1))}, learningRate);");
                     WriteDerivativeCall(layer, "1", sample: true);
                 }

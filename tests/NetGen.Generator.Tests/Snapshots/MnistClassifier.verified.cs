@@ -456,7 +456,7 @@ namespace Samples.Digits
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private float TrainSample(ref float input, ref float target, float learningRate)
         {
-            ForwardSample(ref input, share: false);
+            ForwardSample(ref input, share: true);
             float loss = OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
             ref float p = ref MemoryMarshal.GetArrayDataReference(_parameters);
             // layer 2: dE/da1 = W2^T dE/dz2, then W2 -= lr dE/dz2 x^T and b2 -= lr dE/dz2
@@ -464,7 +464,21 @@ namespace Samples.Digits
             // dE/dz1 = dE/da1 * ReLU'(z1)
             Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta1), 1);
             // layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it)
-            Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
+            // (shared, through the fused update-and-forward pass, whose z1 of this sample again nothing reads)
+            int parts = global::NetGen.Threading.WorkerPool.ThreadsForSample((long)Layer1Inputs * Layer1Units);
+            if (parts > 1)
+            {
+                // the rows of W1 shared between threads, each row's update and dot product its own, so each
+                // thread keeps its rows of W1 in its own cache from sample to sample
+                _phase = UpdateForwardLayer1;
+                _phaseScale = learningRate;
+                _phaseRows = 0;
+                global::NetGen.Threading.WorkerPool.Run(this, parts, MemoryMarshal.CreateReadOnlySpan(ref input, InputSize), default);
+            }
+            else
+            {
+                Layer1BackwardSgd(ref Unsafe.Add(ref p, Layer1Weights), ref Unsafe.Add(ref p, Layer1Biases), ref input, ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
+            }
             _stepCount++;
             return loss;
         }
@@ -499,6 +513,7 @@ namespace Samples.Digits
                 Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_z2), Layer2Units);
                 Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
                 loss += OutputLoss(ref MemoryMarshal.GetArrayDataReference(_z2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
+                // layer 2: dE/da1 = W2^T dE/dz2, then W2 -= lr dE/dz2 x^T and b2 -= lr dE/dz2
                 Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
                 // dE/dz1 = dE/da1 * ReLU'(z1)
                 Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta1), 1);

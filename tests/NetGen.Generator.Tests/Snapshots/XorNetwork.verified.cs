@@ -458,6 +458,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.Threading.IPa
             Layer2Forward(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_a2), Layer2Units);
             Layer2Activation(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), 1);
             loss += OutputLoss(ref MemoryMarshal.GetArrayDataReference(_a2), ref MemoryMarshal.GetArrayDataReference(_a2), ref target, ref MemoryMarshal.GetArrayDataReference(_delta2));
+            // layer 2: dE/da1 = W2^T dE/dz2, then W2 -= lr dE/dz2 x^T and b2 -= lr dE/dz2
             Layer2BackwardSgd(ref Unsafe.Add(ref p, Layer2Weights), ref Unsafe.Add(ref p, Layer2Biases), ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta2), ref MemoryMarshal.GetArrayDataReference(_delta1), learningRate);
             // dE/dz1 = dE/da1 * sigmoid'(z1)
             Layer1Derivative(ref MemoryMarshal.GetArrayDataReference(_a1), ref MemoryMarshal.GetArrayDataReference(_delta1), 1);
