@@ -1,13 +1,15 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generator.Model;
+using NetGen.Generator.Parsing;
 
 namespace NetGen.Generator;
 
 /// <summary>
 /// Generates the Forward, Backward and optimizer methods of every class marked <c>[NetGen.Network]</c>.
-/// This file only wires the steps: <see cref="Parser"/> turns symbols into an equatable model and
-/// diagnostics, <see cref="Emitter"/> turns the model into source.
+/// This file only wires the steps: <see cref="NetworkDeclaration"/> turns symbols into an equatable model,
+/// <see cref="Emitter"/> turns the model into source. Invalid declarations generate nothing; their
+/// diagnostics come from <see cref="NetworkAnalyzer"/>, at their real source locations.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class NetworkGenerator : IIncrementalGenerator
@@ -15,45 +17,46 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
     /// <summary>Names of the pipeline steps, for incrementality tests.</summary>
     public static class TrackingNames
     {
-        /// <summary>Each [Network] declaration read into a model and its diagnostics.</summary>
+        /// <summary>Each [Network] declaration read into a model, or nothing when it is invalid.</summary>
         public const string Parse = "NetGen.Parse";
 
         /// <summary>The models of valid declarations, one per network.</summary>
         public const string Models = "NetGen.Models";
-
-        /// <summary>The diagnostics of each declaration.</summary>
-        public const string Diagnostics = "NetGen.Diagnostics";
     }
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+        IncrementalValuesProvider<NetworkModel?> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                "NetGen.NetworkAttribute",
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (context, cancellationToken) => Parser.Parse(context, cancellationToken))
+                NetworkDeclaration.NetworkAttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (context, cancellationToken) => Parse(context, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static diagnostics => diagnostics.Count > 0)
-            .WithTrackingName(TrackingNames.Diagnostics);
-
-        context.RegisterSourceOutput(diagnostics, static (context, diagnostics) =>
-        {
-            foreach (DiagnosticInfo diagnostic in diagnostics)
-            {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
-
-        IncrementalValuesProvider<NetworkModel> models = results
-            .Select(static (result, _) => result.Model!)
+        IncrementalValuesProvider<NetworkModel> models = parsed
             .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Models);
 
         context.RegisterSourceOutput(models, static (context, model) =>
             context.AddSource(model.HintName, Emitter.Emit(model)));
+    }
+
+    /// <summary>The model of a valid declaration; null for an invalid one (the analyzer reports why) and for a second [Network] on the same class.</summary>
+    private static NetworkModel? Parse(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.IsEmpty)
+        {
+            return null;
+        }
+
+        AttributeData? first = NetworkDeclaration.FirstNetworkAttribute(type, cancellationToken);
+        if (first is null || !NetworkDeclaration.IsSameApplication(first, context.Attributes[0]))
+        {
+            return null;
+        }
+
+        return NetworkDeclaration.Read(type, first, context.SemanticModel.Compilation, cancellationToken).Model;
     }
 }

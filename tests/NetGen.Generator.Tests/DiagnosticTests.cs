@@ -2,14 +2,16 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using NetGen.Generator.Tests.Infrastructure;
 
 namespace NetGen.Generator.Tests;
 
 /// <summary>
-/// One test per diagnostic id: an invalid declaration reports exactly that error, on the attribute,
-/// argument or name marked [|...|], and generates nothing that could add errors of its own.
+/// One test per diagnostic id: the analyzer reports exactly that diagnostic on an invalid declaration, at
+/// the source location of the attribute, argument or name marked [|...|]; the generator reports nothing
+/// and generates nothing that could add errors of its own.
 /// </summary>
 public sealed class DiagnosticTests
 {
@@ -205,7 +207,7 @@ public sealed class DiagnosticTests
             [Network(Loss = Loss.CrossEntropy)] [Input(2)] [Dense(3)] [Sigmoid]
             public partial class Classifier;
             """).Result;
-        string message = result.GeneratorDiagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        string message = result.AnalyzerDiagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains("Classifier", message, System.StringComparison.Ordinal);
         Assert.Contains("add [Softmax] after the last [Dense]", message, System.StringComparison.Ordinal);
     }
@@ -217,7 +219,7 @@ public sealed class DiagnosticTests
             [Network] [Input(0)] [Dense(-1)] [Softmax] [Dense(1)]
             public partial class Net;
             """).Result;
-        Assert.Equal(["NG0005", "NG0005", "NG0009"], result.GeneratorDiagnostics.Select(d => d.Id).Order().ToArray());
+        Assert.Equal(["NG0005", "NG0005", "NG0009"], result.AnalyzerDiagnostics.Select(d => d.Id).Order().ToArray());
         Assert.Empty(result.Sources);
     }
 
@@ -237,6 +239,24 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Every_descriptor_links_to_its_section_of_the_diagnostics_documentation()
+    {
+        string documentation = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics.md"));
+        string[] headings = [.. Regex.Matches(documentation, @"^## (NG\d{4})$", RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
+        Assert.NotEmpty(Diagnostics.DiagnosticDescriptors.All);
+        foreach (DiagnosticDescriptor descriptor in Diagnostics.DiagnosticDescriptors.All)
+        {
+            Assert.True(System.Uri.TryCreate(descriptor.HelpLinkUri, System.UriKind.Absolute, out System.Uri? link), $"{descriptor.Id}: '{descriptor.HelpLinkUri}' is not an absolute link");
+            Assert.EndsWith("docs/diagnostics.md", link.AbsolutePath, System.StringComparison.Ordinal);
+            // "## NG0001" is the section whose anchor the link names
+            Assert.Equal("#" + descriptor.Id.ToLowerInvariant(), link.Fragment);
+            Assert.Contains(descriptor.Id, headings);
+        }
+
+        Assert.Equal(headings.Length, headings.Distinct().Count());
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_test_here()
     {
         string[] declared = [.. typeof(Diagnostics.DiagnosticDescriptors)
@@ -246,6 +266,43 @@ public sealed class DiagnosticTests
         string[] tested = [.. typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Where(n => n.StartsWith("NG", System.StringComparison.Ordinal))];
 
         Assert.Empty(declared.Except(tested));
+    }
+
+    [Fact]
+    public void NG0021_layer_attributes_without_network()
+    {
+        (GenerationResult result, TextSpan span) = Run("""
+            [[|Input(2)|]] [Dense(1)]
+            public partial class Net;
+            """);
+        AssertSingleDiagnostic(result, "NG0021", span, DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void A_pragma_silences_an_NG_warning()
+    {
+        (GenerationResult result, _) = Run("""
+            #pragma warning disable NG0021 // layers kept for later
+            [Input(2)] [Dense(1)]
+            public partial class Net;
+            #pragma warning restore NG0021
+            """);
+        Assert.Empty(result.AnalyzerDiagnostics);
+    }
+
+    /// <summary>NG diagnostics take the severity a project configures (.editorconfig, NoWarn, WarningsAsErrors all come here).</summary>
+    [Fact]
+    public void A_configured_severity_applies_to_an_NG_diagnostic()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Prelude + """
+            [Input(2)] [Dense(1)]
+            public partial class Net;
+            """);
+        CSharpCompilation WithSeverity(ReportDiagnostic severity) =>
+            compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new("NG0021", severity)]));
+
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(GeneratorHarness.Analyze(WithSeverity(ReportDiagnostic.Error))).Severity);
+        Assert.Empty(GeneratorHarness.Analyze(WithSeverity(ReportDiagnostic.Suppress)));
     }
 
     private const string Prelude = """
@@ -271,14 +328,17 @@ public sealed class DiagnosticTests
         return (GeneratorHarness.Run(source), span);
     }
 
-    private static void AssertSingleDiagnostic(GenerationResult result, string id, TextSpan span)
+    private static void AssertSingleDiagnostic(GenerationResult result, string id, TextSpan span, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         Assert.Null(result.Generator.Exception);
-        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Diagnostic diagnostic = Assert.Single(result.AnalyzerDiagnostics);
         Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(span, diagnostic.Location.SourceSpan);
-        Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
+        // A location in the compilation's own syntax tree, which #pragma and .editorconfig reach (not an external file).
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.Same(result.Input.SyntaxTrees.First(), diagnostic.Location.SourceTree);
 
         // An invalid declaration generates nothing, so it cannot add errors of its own.
         Assert.Empty(result.Sources);

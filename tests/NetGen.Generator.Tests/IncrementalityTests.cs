@@ -40,7 +40,6 @@ public sealed class IncrementalityTests
     [
         NetworkGenerator.TrackingNames.Parse,
         NetworkGenerator.TrackingNames.Models,
-        NetworkGenerator.TrackingNames.Diagnostics,
     ];
 
     [Fact]

@@ -5,8 +5,8 @@ using NetGen.Generator.Tests.Infrastructure;
 namespace NetGen.Generator.Tests;
 
 /// <summary>
-/// Half-typed source, as the IDE sees it between keystrokes: the generator must never throw, and must
-/// not generate code that adds errors of its own to those the compiler already reports.
+/// Half-typed source, as the IDE sees it between keystrokes: neither the generator nor the analyzer may
+/// throw, and the generator must not generate code that adds errors of its own to those the compiler reports.
 /// </summary>
 public sealed class RobustnessTests
 {
@@ -74,6 +74,8 @@ public sealed class RobustnessTests
 
         Assert.Null(result.Generator.Exception);
         Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id is "CS8784" or "CS8785");
+        // AD0001: the analyzer threw.
+        Assert.DoesNotContain(result.AnalyzerDiagnostics, d => d.Id == "AD0001");
         Diagnostic[] introduced = [.. result.ErrorsInGeneratedCode];
         Assert.True(introduced.Length == 0, $"Generated code adds errors for:\n{source}\n" + string.Join("\n", introduced.Select(d => d.ToString())));
     }

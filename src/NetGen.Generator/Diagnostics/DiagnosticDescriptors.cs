@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace NetGen.Generator.Diagnostics;
@@ -12,6 +15,18 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Largest number of parameters a network may have (400 MB of float32 per copy).</summary>
     public const int MaxParameterCount = 100_000_000;
+
+    // Before the descriptors: static fields are initialised in the order they are written.
+    /// <summary>
+    /// Where docs/diagnostics.md of this build's repository is: set at build time from the repository URL
+    /// (the RepositoryUrl property, else the git remote SourceLink finds), else the file in the source tree.
+    /// </summary>
+    internal static string HelpLinkBase { get; } =
+        typeof(DiagnosticDescriptors).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "NetGen.DiagnosticsDocumentation")?.Value ?? "docs/diagnostics.md";
+
+    /// <summary>The help link of a diagnostic: its section of docs/diagnostics.md, whose heading is the id.</summary>
+    internal static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(
         "NG0001",
@@ -113,6 +128,23 @@ internal static class DiagnosticDescriptors
         "Network cannot be a record",
         "Network '{0}' is declared as a record, whose value equality does not suit a network's mutable parameters: declare it as 'partial class {0}'");
 
+    public static readonly DiagnosticDescriptor LayersWithoutNetwork = Warning(
+        "NG0021",
+        "Layer attributes without [Network]",
+        "Class '{0}' has layer attributes but no [Network], so no network is generated for it: add [Network] to the class, or remove the layer attributes");
+
+    /// <summary>Every descriptor, in id order.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
+    [
+        .. typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Id, System.StringComparer.Ordinal),
+    ];
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

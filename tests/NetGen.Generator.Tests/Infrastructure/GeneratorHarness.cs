@@ -5,10 +5,11 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace NetGen.Generator.Tests.Infrastructure;
 
-/// <summary>Compiles test source with the NetGen generator, as the compiler would in a user's project.</summary>
+/// <summary>Compiles test source with the NetGen generator and analyzer, as the compiler would in a user's project.</summary>
 internal static class GeneratorHarness
 {
     /// <summary>C# 12, the newest language every target NetGen supports (net8.0) compiles by default.</summary>
@@ -44,6 +45,17 @@ internal static class GeneratorHarness
         return new GenerationResult(compilation, output, driver.GetRunResult(), generatorDiagnostics);
     }
 
+    /// <summary>
+    /// What <see cref="NetworkAnalyzer"/> reports on <paramref name="compilation"/>, after <c>#pragma</c> and
+    /// <paramref name="options"/> (.editorconfig severities) have had their say, as in a build.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation, AnalyzerOptions? options = null) =>
+        compilation
+            .WithAnalyzers([new NetworkAnalyzer()], options)
+            .GetAnalyzerDiagnosticsAsync()
+            .GetAwaiter()
+            .GetResult();
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
@@ -72,6 +84,9 @@ internal sealed record GenerationResult(
     /// <summary>The generated files by hint name.</summary>
     public IReadOnlyDictionary<string, string> Sources =>
         Generator.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+
+    /// <summary>What the analyzer reports on the input: the NG diagnostics, at their source locations.</summary>
+    public ImmutableArray<Diagnostic> AnalyzerDiagnostics => GeneratorHarness.Analyze(Input);
 
     /// <summary>Errors and warnings of the compilation with the generated code added.</summary>
     public ImmutableArray<Diagnostic> CompilationDiagnostics =>
