@@ -1,7 +1,7 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using NetGen.Benchmarks.Baselines;
-using NetGen.Threading;
+using NetGen.Internal;
 
 namespace NetGen.Benchmarks;
 

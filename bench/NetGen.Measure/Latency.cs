@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
-using NetGen.Threading;
+using NetGen.Internal;
 
 namespace NetGen.Measure;
 

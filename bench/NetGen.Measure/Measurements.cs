@@ -6,7 +6,7 @@ using System.Text.Json;
 using NetGen.Checkpoints;
 using NetGen.Data;
 using NetGen.Evaluation;
-using NetGen.Threading;
+using NetGen.Internal;
 using NetGen.Training;
 
 namespace NetGen.Measure;

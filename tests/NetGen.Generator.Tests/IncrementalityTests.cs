@@ -40,6 +40,8 @@ public sealed class IncrementalityTests
     [
         NetworkGenerator.TrackingNames.Parse,
         NetworkGenerator.TrackingNames.Models,
+        NetworkGenerator.TrackingNames.Options,
+        NetworkGenerator.TrackingNames.Plans,
     ];
 
     [Fact]
@@ -83,8 +85,29 @@ public sealed class IncrementalityTests
 
         string before = first.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
         string after = second.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
-        Assert.Contains("private const int Layer1Units = 6;", before, System.StringComparison.Ordinal);
-        Assert.Contains("private const int Layer1Units = 7;", after, System.StringComparison.Ordinal);
+        Assert.Contains("public static int Units => 6;", before, System.StringComparison.Ordinal);
+        Assert.Contains("public static int Units => 7;", after, System.StringComparison.Ordinal);
+    }
+
+    /// <summary>The MSBuild options reach the plan: changing one re-plans and re-emits every network, and nothing else changes.</summary>
+    [Theory]
+    [InlineData("NetGenMathComments", "false", "// layer 1: z1 = W1 x + b1", false)]
+    [InlineData("NetGenScalarKernels", "true", "public static int VectorBits => 0;", true)]
+    public void Changing_an_option_re_emits_every_network(string property, string value, string marker, bool markerAfter)
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Networks, Other);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        string before = driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
+
+        driver = driver.WithUpdatedAnalyzerConfigOptions(new TestOptionsProvider(("build_property." + property, value))).RunGenerators(compilation);
+        GeneratorRunResult second = driver.GetRunResult().Results.Single();
+        string after = second.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
+
+        AssertAll(second.TrackedSteps[NetworkGenerator.TrackingNames.Models], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(second.TrackedSteps[NetworkGenerator.TrackingNames.Options], IncrementalStepRunReason.Modified);
+        AssertAll(second.TrackedSteps[NetworkGenerator.TrackingNames.Plans], IncrementalStepRunReason.Modified);
+        Assert.Equal(!markerAfter, before.Contains(marker, System.StringComparison.Ordinal));
+        Assert.Equal(markerAfter, after.Contains(marker, System.StringComparison.Ordinal));
     }
 
     private static (GeneratorRunResult Second, GeneratorRunResult First) RunTwice(string a1, string b1, string a2, string b2)

@@ -69,8 +69,7 @@ public sealed class ModelTests
             4,
             new[] { new DenseLayerModel(1, 0, 4, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
             LossKind.SquaredError,
-            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f),
-            FusedMultiplyAdd: true);
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
 
         Assert.Equal(Make(3), Make(3));
         Assert.Equal(Make(3).GetHashCode(), Make(3).GetHashCode());

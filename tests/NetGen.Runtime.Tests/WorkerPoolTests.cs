@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading;
 using NetGen.Internal;
-using NetGen.Threading;
 
 namespace NetGen.Runtime.Tests;
 

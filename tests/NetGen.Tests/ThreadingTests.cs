@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using NetGen.Threading;
+using NetGen.Internal;
 
 namespace NetGen.Tests;
 

@@ -9,7 +9,6 @@ namespace NetGen.Generator.Model;
 /// <param name="Layers">The dense layers, in order.</param>
 /// <param name="Loss">The loss the network is trained on.</param>
 /// <param name="Optimizer">The update rule and its hyper-parameters.</param>
-/// <param name="FusedMultiplyAdd">Whether the target framework has <c>Vector512.FusedMultiplyAdd</c> (.NET 9 and later).</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -18,8 +17,7 @@ internal sealed record NetworkModel(
     int InputSize,
     EquatableArray<DenseLayerModel> Layers,
     LossKind Loss,
-    OptimizerModel Optimizer,
-    bool FusedMultiplyAdd)
+    OptimizerModel Optimizer)
 {
     public DenseLayerModel FirstLayer => Layers[0];
 

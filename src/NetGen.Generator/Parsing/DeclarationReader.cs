@@ -97,10 +97,7 @@ internal sealed class DeclarationReader(
             .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)) + ".g.cs";
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
 
-        bool fusedMultiplyAdd = compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512") is { } vector512 &&
-            !vector512.GetMembers("FusedMultiplyAdd").IsEmpty;
-
-        return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!, fusedMultiplyAdd);
+        return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!);
     }
 
     /// <summary>Checks that the class can receive generated members: partial, not static, not generic, its containers partial.</summary>

@@ -34,7 +34,11 @@ public sealed class AlignedBuffer
     public int Length { get; }
 
     /// <summary>The first float.</summary>
-    public ref float Start => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array), _offset);
+    public ref float Start
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array), _offset);
+    }
 
     /// <summary>The floats.</summary>
     public Span<float> Span => _array.AsSpan(_offset, Length);

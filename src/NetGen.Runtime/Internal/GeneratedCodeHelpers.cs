@@ -26,6 +26,70 @@ public static class GeneratedCodeHelpers
         return (start, Math.Min(count, start + size) - start);
     }
 
+    /// <summary>
+    /// Number of samples in <paramref name="inputs"/>, checking that it holds whole rows of
+    /// <paramref name="inputSize"/> values and that <paramref name="rows"/> holds one row of
+    /// <paramref name="rowSize"/> values per sample.
+    /// </summary>
+    public static int SampleCount(string network, ReadOnlySpan<float> inputs, int inputSize, ReadOnlySpan<float> rows, int rowSize, string rowsName)
+    {
+        int count = inputs.Length / inputSize;
+        if (count * inputSize != inputs.Length)
+        {
+            ThrowLengthMismatch(network, nameof(inputs), "a multiple of InputSize = " + inputSize, inputs.Length);
+        }
+
+        if (rows.Length != count * rowSize)
+        {
+            ThrowLengthMismatch(network, rowsName, count + " rows of " + rowSize + " values for the " + count + " samples in inputs", rows.Length);
+        }
+
+        return count;
+    }
+
+    /// <summary>Checks a batch for training: whole rows, targets to match, at least one sample, a usable learning rate. Returns the number of samples.</summary>
+    public static int TrainingBatch(string network, ReadOnlySpan<float> inputs, int inputSize, ReadOnlySpan<float> targets, int outputSize, float learningRate)
+    {
+        int count = SampleCount(network, inputs, inputSize, targets, outputSize, nameof(targets));
+        if (count == 0)
+        {
+            ThrowEmptyBatch(network, nameof(inputs), inputSize);
+        }
+
+        CheckLearningRate(learningRate);
+        return count;
+    }
+
+    /// <summary>Throws unless the learning rate is finite and 0 or more.</summary>
+    public static void CheckLearningRate(float learningRate)
+    {
+        if (!(learningRate >= 0f) || float.IsPositiveInfinity(learningRate))
+        {
+            ThrowOutOfRange(nameof(learningRate), learningRate, "finite and 0 or more");
+        }
+    }
+
+    /// <summary>Throws unless a span has the length the network expects (<paramref name="sizeName"/> = <paramref name="expected"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void CheckLength(string network, string parameter, int actual, int expected, string sizeName)
+    {
+        if (actual != expected)
+        {
+            ThrowLengthMismatch(network, parameter, sizeName + " = " + expected, actual);
+        }
+    }
+
+    /// <summary>Returns <paramref name="value"/>, or throws when it is negative.</summary>
+    public static long NotNegative(long value, string parameter)
+    {
+        if (value < 0)
+        {
+            ThrowOutOfRange(parameter, value, "0 or more");
+        }
+
+        return value;
+    }
+
     /// <summary>Throws because a span has the wrong length.</summary>
     [DoesNotReturn]
     public static void ThrowLengthMismatch(string network, string parameter, string expectation, int actual) =>

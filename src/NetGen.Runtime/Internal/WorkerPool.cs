@@ -1,9 +1,10 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
-namespace NetGen.Threading;
+namespace NetGen.Internal;
 
 /// <summary>
 /// Runs the parts of a job on the calling thread and on helper threads, one per extra core. Helpers
@@ -13,7 +14,9 @@ namespace NetGen.Threading;
 /// <remarks>
 /// One job runs at a time; a second thread calling <see cref="Run"/> meanwhile runs all its parts
 /// itself. Generated networks split their work so that the result is the same for any number of parts.
+/// Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class WorkerPool
 {
     // 1 while a job runs: a second caller meanwhile runs its parts itself (an Interlocked flag, which

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace NetGen.Threading;
+namespace NetGen.Internal;
 
 /// <summary>
 /// Work that <see cref="WorkerPool"/> splits into parts. Generated networks implement it for their

@@ -1,0 +1,81 @@
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emitting;
+
+/// <summary>
+/// The name of every member the generator writes and of every runtime type it calls, in one place: the
+/// writers never build a name themselves.
+/// </summary>
+internal static class Names
+{
+    // Members of the network class.
+    public const string Parameters = "_parameters";
+    public const string Gradients = "_gradients";
+    public const string OptimizerState = "_optimizerState";
+    public const string StepCount = "_stepCount";
+    public const string GradientsMayBeNonZero = "_gradientsMayBeNonZero";
+    public const string InputSize = "InputSize";
+    public const string OutputSize = "OutputSize";
+    public const string ParameterCount = "ParameterCount";
+    public const string MatrixProductBatch = "MatrixProductBatch";
+    public const string PredictChunk = "PredictChunk";
+    public const string WeightDecay = "WeightDecay";
+    public const string Momentum = "MomentumFactor";
+    public const string Beta1 = "Beta1";
+    public const string Beta2 = "Beta2";
+    public const string Epsilon = "Epsilon";
+
+    // Runtime types, global-qualified.
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string Helpers = "global::NetGen.Internal.GeneratedCodeHelpers";
+    public const string ParameterUpdate = "global::NetGen.Internal.ParameterUpdate";
+    public const string DenseLayerInterface = "global::NetGen.Internal.IDenseLayer";
+
+    /// <summary>Names that belong to one layer.</summary>
+    public static LayerNames Layer(int number) => new(number);
+
+    public static LayerNames Layer(LayerPlan layer) => new(layer.Number);
+
+    /// <summary>The generic runtime class of dense kernels, for a layer.</summary>
+    public static string Dense(LayerPlan layer) => $"global::NetGen.Internal.Dense<{Layer(layer).Shape}>";
+
+    /// <summary>The generic runtime class of output losses, for the output layer.</summary>
+    public static string OutputLoss(LayerPlan layer) => $"global::NetGen.Internal.OutputLoss<{Layer(layer).Shape}>";
+}
+
+/// <summary>The names of one layer's generated members and of its symbols in the math.</summary>
+internal readonly struct LayerNames(int number)
+{
+    /// <summary>The struct that describes the layer to the kernels: <c>Layer1</c>.</summary>
+    public string Shape => "Layer" + number;
+
+    /// <summary>The field of the layer's buffers: <c>_layer1</c>.</summary>
+    public string Workspace => "_layer" + number;
+
+    /// <summary>The type of that field.</summary>
+    public string WorkspaceType => $"global::NetGen.Internal.DenseWorkspace<{Shape}>";
+
+    public string Units => Shape + ".Units";
+
+    public string Inputs => Shape + ".Inputs";
+
+    public string WeightOffset => Shape + ".WeightOffset";
+
+    public string BiasOffset => Shape + ".BiasOffset";
+
+    /// <summary>The layer's output for one sample, as a span.</summary>
+    public string Output => Workspace + ".Output";
+
+    /// <summary>The layer's outputs for a batch of <c>rows</c> samples.</summary>
+    public string BatchOutput => Workspace + ".BatchOutput(rows)";
+
+    // Symbols of the math in comments: W1, b1, z1, a1.
+    public string W => "W" + number;
+
+    public string B => "b" + number;
+
+    public string Z => "z" + number;
+
+    public string A => "a" + number;
+}

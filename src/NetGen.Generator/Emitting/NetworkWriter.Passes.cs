@@ -1,0 +1,382 @@
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emitting;
+
+internal sealed partial class NetworkWriter
+{
+    private string Output => Names.Layer(Last).Output;
+
+    /// <summary>The weight decay factor the SGD steps take: declared when the network decays weights.</summary>
+    private string Decay => _plan.Layers[0].DecaysWeights ? "decay" : "1f";
+
+    private void WriteDecayFactor()
+    {
+        if (_plan.Layers[0].DecaysWeights)
+        {
+            Comment($"L2 weight decay: p - lr (g + wd p) = p (1 - lr wd) - lr g");
+            _w.Line($"float decay = 1f - (learningRate * {Names.WeightDecay});");
+        }
+    }
+
+    private void Steps(EquatableArray<Step> steps, PassContext pass)
+    {
+        foreach (Step step in steps)
+        {
+            _layers.WriteStep(step, pass);
+        }
+    }
+
+    private void WriteForward()
+    {
+        _w.Line("/// <summary>Computes the output of one sample.</summary>");
+        _w.Line("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> values.</param>");
+        _w.Line("/// <param name=\"output\">Receives the network's output, <see cref=\"OutputSize\"/> values.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        Generated();
+        using (_w.Block($"public void Forward({Names.ReadOnlySpan} input, {Names.Span} output)"))
+        {
+            CheckLength("input", Names.InputSize);
+            CheckLength("output", Names.OutputSize);
+            _w.Line();
+            _w.Line("Infer(input);");
+            _w.Line($"{Output}.CopyTo(output);");
+        }
+
+        _w.Line();
+    }
+
+    private void WritePredict()
+    {
+        _w.Line("/// <summary>Computes the outputs of n samples stored row after row.</summary>");
+        _w.Line("/// <param name=\"inputs\">n samples of <see cref=\"InputSize\"/> values each, row after row.</param>");
+        _w.Line("/// <param name=\"outputs\">Receives n outputs of <see cref=\"OutputSize\"/> values each, row after row.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit n samples.</exception>");
+        Generated();
+        using (_w.Block($"public void Predict({Names.ReadOnlySpan} inputs, {Names.Span} outputs)"))
+        {
+            _w.Line($"int count = {Names.Helpers}.SampleCount(nameof({ClassName}), inputs, {Names.InputSize}, outputs, {Names.OutputSize}, nameof(outputs));");
+            using (_w.Block($"if (count < {Names.MatrixProductBatch})"))
+            {
+                using (_w.Block("for (int s = 0; s < count; s++)"))
+                {
+                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}));");
+                    _w.Line($"{Output}.CopyTo(outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}));");
+                }
+
+                _w.Line();
+                _w.Line("return;");
+            }
+
+            _w.Line();
+            _w.Line($"EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
+            using (_w.Block($"for (int start = 0; start < count; start += {Names.PredictChunk})"))
+            {
+                _w.Line($"int rows = global::System.Math.Min({Names.PredictChunk}, count - start);");
+                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows);");
+                _w.Line($"{Names.Layer(Last).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
+            }
+        }
+
+        _w.Line();
+    }
+
+    private void WriteBackward()
+    {
+        _w.Line("/// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref=\"Gradients\"/>.</summary>");
+        _w.Line("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> values.</param>");
+        _w.Line("/// <param name=\"target\">The expected output, <see cref=\"OutputSize\"/> values.</param>");
+        _w.Line("/// <returns>The sample's loss: " + Describe.Loss(Model.Loss) + ".</returns>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        Generated();
+        using (_w.Block($"public float Backward({Names.ReadOnlySpan} input, {Names.ReadOnlySpan} target)"))
+        {
+            CheckLength("input", Names.InputSize);
+            CheckLength("target", Names.OutputSize);
+            _w.Line();
+            MarkGradients(true);
+            _w.Line("return BackwardSample(input, target);");
+        }
+
+        _w.Line();
+    }
+
+    private void WriteZeroGradients()
+    {
+        _w.Line("/// <summary>Sets every gradient to zero.</summary>");
+        Generated();
+        using (_w.Block("public void ZeroGradients()"))
+        {
+            _w.Line($"global::System.Array.Clear({Names.Gradients}, 0, {Names.ParameterCount});");
+            MarkGradients(false);
+        }
+
+        _w.Line();
+    }
+
+    private void WriteStep()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// Applies one optimizer update from <see cref=\"Gradients\"/> as they stand, then zeroes them.");
+        _w.Line("/// " + Describe.Optimizer(Model.Optimizer) + ".");
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"learningRate\">The step size lr, finite and 0 or more.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is negative, infinite or NaN.</exception>");
+        Generated();
+        using (_w.Block("public void Step(float learningRate)"))
+        {
+            _w.Line($"{Names.Helpers}.CheckLearningRate(learningRate);");
+            _w.Line("ApplyOptimizer(learningRate, 1f);");
+        }
+
+        _w.Line();
+    }
+
+    private void WriteTrainBatch()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// Trains on n samples: one update on their mean gradient. The same, up to float rounding, as");
+        _w.Line("/// <see cref=\"ZeroGradients\"/>, <see cref=\"Backward\"/> on each sample, scaling by 1/n, then <see cref=\"Step\"/>.");
+        _w.Line($"/// A batch of {_plan.MatrixProductBatch} or more goes through matrix products over all its samples at once" + (_plan.UpdatesInPlace ? ", with the SGD step applied as each layer's gradient is computed." : "."));
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"inputs\">n samples of <see cref=\"InputSize\"/> values each, row after row (n at least 1).</param>");
+        _w.Line("/// <param name=\"targets\">n expected outputs of <see cref=\"OutputSize\"/> values each, row after row.</param>");
+        _w.Line("/// <param name=\"learningRate\">The step size lr, finite and 0 or more.</param>");
+        _w.Line("/// <returns>The mean loss of the n samples, before the update.</returns>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit n samples, or n is 0.</exception>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is negative, infinite or NaN.</exception>");
+        Generated();
+        using (_w.Block($"public float TrainBatch({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, float learningRate)"))
+        {
+            WriteBatchChecks();
+            if (_plan.UpdatesInPlace)
+            {
+                Comment("the fused SGD paths leave the gradients untouched, and TrainBatch leaves them zero");
+                using (_w.Block($"if ({Names.GradientsMayBeNonZero})"))
+                {
+                    _w.Line("ZeroGradients();");
+                }
+
+                _w.Line();
+                using (_w.Block("if (count == 1)"))
+                {
+                    _w.Line("return TrainSample(inputs, targets, learningRate);");
+                }
+
+                _w.Line();
+            }
+
+            using (_w.Block($"if (count >= {Names.MatrixProductBatch})"))
+            {
+                _w.Line("EnsureBatchCapacity(count);");
+                _w.Line("double sum = TrainBatchProducts(inputs, targets, count, learningRate);");
+                if (!_plan.UpdatesInPlace)
+                {
+                    _w.Line("ApplyOptimizer(learningRate, 1f);");
+                }
+
+                _w.Line("return (float)(sum / count);");
+            }
+
+            _w.Line();
+            Comment("a few samples: back-propagate each, then one update on the mean gradient g = (1/n) sum of theirs");
+            if (!_plan.UpdatesInPlace)
+            {
+                _w.Line("ZeroGradients();");
+            }
+
+            _w.Line("double loss = 0;");
+            using (_w.Block("for (int s = 0; s < count; s++)"))
+            {
+                _w.Line($"loss += BackwardSample(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}), targets.Slice(s * {Names.OutputSize}, {Names.OutputSize}));");
+            }
+
+            _w.Line();
+            _w.Line("ApplyOptimizer(learningRate, 1f / count);");
+            _w.Line("return (float)(loss / count);");
+        }
+
+        _w.Line();
+    }
+
+    private void WriteTrainSequential()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// Per-sample training over n samples in order: one update per sample, the same as <see cref=\"TrainBatch\"/>");
+        _w.Line("/// on each sample in turn" + (_plan.UpdatesInPlace ? ", bit for bit. The first layer's update of each sample shares its pass over" : "."));
+        if (_plan.UpdatesInPlace)
+        {
+            _w.Line("/// W1 with the next sample's forward pass, which halves the memory traffic of the largest layer.");
+        }
+
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"inputs\">n samples of <see cref=\"InputSize\"/> values each, row after row (n at least 1).</param>");
+        _w.Line("/// <param name=\"targets\">n expected outputs of <see cref=\"OutputSize\"/> values each, row after row.</param>");
+        _w.Line("/// <param name=\"learningRate\">The step size lr, finite and 0 or more.</param>");
+        _w.Line("/// <returns>The mean of the samples' losses, each measured before its own update.</returns>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit n samples, or n is 0.</exception>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is negative, infinite or NaN.</exception>");
+        Generated();
+        using (_w.Block($"public float TrainSequential({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, float learningRate)"))
+        {
+            WriteBatchChecks();
+            if (_plan.UpdatesInPlace)
+            {
+                using (_w.Block($"if ({Names.GradientsMayBeNonZero})"))
+                {
+                    _w.Line("ZeroGradients();");
+                }
+
+                _w.Line();
+                _w.Line("return (float)(TrainSequence(inputs, targets, count, learningRate) / count);");
+            }
+            else
+            {
+                _w.Line("double loss = 0;");
+                using (_w.Block("for (int s = 0; s < count; s++)"))
+                {
+                    _w.Line("ZeroGradients();");
+                    _w.Line($"loss += BackwardSample(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}), targets.Slice(s * {Names.OutputSize}, {Names.OutputSize}));");
+                    _w.Line("ApplyOptimizer(learningRate, 1f);");
+                }
+
+                _w.Line();
+                _w.Line("return (float)(loss / count);");
+            }
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>One sample through every layer, for inference.</summary>
+    private void WriteInfer()
+    {
+        _w.Line("/// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>");
+        Generated();
+        using (_w.Block($"private void Infer({Names.ReadOnlySpan} x)"))
+        {
+            Steps(_plan.Inference, new PassContext("x", "target", "float loss = "));
+        }
+
+        _w.Line();
+    }
+
+    private void WriteBackwardSample()
+    {
+        _w.Line("/// <summary>One sample forward and back: adds its dE/dp into the gradients and returns its loss.</summary>");
+        Generated();
+        using (_w.Block($"private float BackwardSample({Names.ReadOnlySpan} x, {Names.ReadOnlySpan} target)"))
+        {
+            Steps(_plan.Backward, new PassContext("x", "target", "float loss = "));
+            _w.Line("return loss;");
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>Plain SGD on one sample, each layer's update applied as it is back-propagated.</summary>
+    private void WriteTrainSample()
+    {
+        _w.Line("/// <summary>One SGD step on one sample, fused: each layer's update is applied as it is back-propagated. Returns the loss.</summary>");
+        Generated();
+        using (_w.Block($"private float TrainSample({Names.ReadOnlySpan} x, {Names.ReadOnlySpan} target, float learningRate)"))
+        {
+            WriteDecayFactor();
+            Steps(_plan.Sgd, new PassContext("x", "target", "float loss = ", Decay));
+            _w.Line($"{Names.StepCount}++;");
+            _w.Line("return loss;");
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>Per-sample SGD over a sequence, the first layer's update fused with the next sample's product.</summary>
+    private void WriteTrainSequence()
+    {
+        _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order; the first layer's update of each sample is fused with the next sample's product. Returns the summed loss.</summary>");
+        Generated();
+        using (_w.Block($"private double TrainSequence({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int count, float learningRate)"))
+        {
+            WriteDecayFactor();
+            LayerPlan first = _plan.First;
+            Step firstStep = _plan.Sequence[_plan.Sequence.Count - 1];
+            Comment("z1 of the first sample; each sample's pass computes the next one's");
+            _w.Line($"{Names.Dense(first)}.Product({Names.Parameters}, inputs.Slice(0, {Names.InputSize}), {Names.Layer(first).Workspace}, share: {(firstStep.Share ? "true" : "false")});");
+            _w.Line("double loss = 0;");
+            using (_w.Block("for (int s = 0; s < count; s++)"))
+            {
+                _w.Line($"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}); // this sample, then the ones after it");
+                _w.Line($"{Names.ReadOnlySpan} target = targets.Slice(s * {Names.OutputSize}, {Names.OutputSize});");
+                _w.Line($"int next = s + 1 < count ? {Names.InputSize} : 0; // after the last sample, its own z1 again, which nothing reads");
+                Steps(_plan.Sequence, new PassContext("x", "target", "loss += ", Decay, "next"));
+                _w.Line($"{Names.StepCount}++;");
+            }
+
+            _w.Line();
+            _w.Line("return loss;");
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>A batch's forward pass, as matrix products.</summary>
+    private void WriteForwardBatch()
+    {
+        _w.Line("/// <summary>Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>");
+        Generated();
+        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows)"))
+        {
+            Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = "));
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>A batch's training, as matrix products: forward, loss, back through each layer.</summary>
+    private void WriteTrainBatchProducts()
+    {
+        _w.Line("/// <summary>");
+        _w.Line(_plan.UpdatesInPlace
+            ? "/// One SGD step on a batch, as matrix products: forward, then back through each layer, updating it as its dE/dW is computed. Returns the summed loss."
+            : "/// The mean gradient of a batch, as matrix products, written into the gradients for the optimizer. Returns the summed loss.");
+        _w.Line("/// </summary>");
+        Generated();
+        using (_w.Block($"private double TrainBatchProducts({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int rows, float learningRate)"))
+        {
+            _w.Line("ForwardBatch(inputs, rows);");
+            _layers.WriteStep(new Step(StepKind.Loss, Last.Number), new PassContext("inputs", "targets", "double loss = "));
+            if (_plan.UpdatesInPlace)
+            {
+                WriteDecayFactor();
+            }
+
+            Steps(_plan.BatchTraining, new PassContext("inputs", "targets", "double loss = ", Decay));
+            if (_plan.UpdatesInPlace)
+            {
+                _w.Line($"{Names.StepCount}++;");
+            }
+
+            _w.Line("return loss;");
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>The checks TrainBatch and TrainSequential share; declares <c>count</c>.</summary>
+    private void WriteBatchChecks()
+    {
+        _w.Line($"int count = {Names.Helpers}.TrainingBatch(nameof({ClassName}), inputs, {Names.InputSize}, targets, {Names.OutputSize}, learningRate);");
+    }
+
+    /// <summary>Records whether the gradients may hold non-zero values; only the fused SGD paths need to know.</summary>
+    private void MarkGradients(bool mayBeNonZero)
+    {
+        if (_plan.UpdatesInPlace)
+        {
+            _w.Line($"{Names.GradientsMayBeNonZero} = {(mayBeNonZero ? "true" : "false")};");
+        }
+    }
+
+    private void CheckLength(string parameter, string sizeConstant) =>
+        _w.Line($"{Names.Helpers}.CheckLength(nameof({ClassName}), nameof({parameter}), {parameter}.Length, {sizeConstant}, nameof({sizeConstant}));");
+}

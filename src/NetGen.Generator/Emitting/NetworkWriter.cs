@@ -1,0 +1,278 @@
+using NetGen.Generator.Helpers;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the members of one network class from its plan, in the order a reader meets them: the sizes and
+/// the layers, the state, the forward pass, the backward pass and training, the optimizer, then the small
+/// plumbing. Each NetworkWriter.*.cs file writes one group; <see cref="DenseLayerWriter"/> writes what is
+/// particular to a dense layer.
+/// </summary>
+internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan plan)
+{
+    /// <summary>The attributes of a helper a user would not step into, after [GeneratedCode].</summary>
+    private const string HelperAttributes = ", global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]";
+
+    private readonly SourceWriter _w = writer;
+    private readonly NetworkPlan _plan = plan;
+    private readonly DenseLayerWriter _layers = new(writer, plan);
+
+    private NetworkModel Model => _plan.Model;
+
+    private string ClassName => Literals.Identifier(Model.ClassName);
+
+    private LayerPlan Last => _plan.Last;
+
+    public void Write()
+    {
+        WriteSizes();
+        WriteLayers();
+        WriteInfo();
+        WriteHyperParameters();
+        WriteState();
+        WriteConstructors();
+        WriteProperties();
+        // each public method, then the pass it runs
+        WriteForward();
+        WriteInfer();
+        WritePredict();
+        WriteForwardBatch();
+        WriteBackward();
+        WriteBackwardSample();
+        WriteZeroGradients();
+        WriteStep();
+        WriteOptimizer();
+        WriteTrainBatch();
+        if (_plan.UpdatesInPlace)
+        {
+            WriteTrainSample();
+        }
+
+        WriteTrainBatchProducts();
+        WriteTrainSequential();
+        if (_plan.UpdatesInPlace)
+        {
+            WriteTrainSequence();
+        }
+
+        WritePlumbing();
+    }
+
+    /// <summary>[GeneratedCode], on every member.</summary>
+    private void Generated() => _w.Line(Emitter.GeneratedCodeAttribute);
+
+    /// <summary>[GeneratedCode], [DebuggerNonUserCode] and [ExcludeFromCodeCoverage]: on a helper a user would not step into.</summary>
+    private static string PlumbingAttributes => Emitter.GeneratedCodeAttribute.TrimEnd(']') + HelperAttributes;
+
+    private void Plumbing() => _w.Line(PlumbingAttributes);
+
+    /// <summary>A comment that explains the math, left out with NetGenMathComments=false.</summary>
+    private void Comment(string text)
+    {
+        if (_plan.Comments)
+        {
+            _w.Line("// " + text);
+        }
+    }
+
+    private void WriteSizes()
+    {
+        _w.Line("/// <summary>Number of inputs of one sample.</summary>");
+        Generated();
+        _w.Line($"public const int {Names.InputSize} = {Model.InputSize};");
+        _w.Line();
+        _w.Line("/// <summary>Number of outputs of one sample.</summary>");
+        Generated();
+        _w.Line($"public const int {Names.OutputSize} = {Model.OutputSize};");
+        _w.Line();
+        _w.Line("/// <summary>Number of trainable parameters: " + Literals.Grouped(Model.ParameterCount) + ".</summary>");
+        Generated();
+        _w.Line($"public const int {Names.ParameterCount} = {Model.ParameterCount};");
+        _w.Line();
+    }
+
+    /// <summary>One struct per layer: the constants the kernels are compiled with.</summary>
+    private void WriteLayers()
+    {
+        Comment("The layers as the kernels see them: every size and decision a constant, which the JIT compiles into");
+        Comment("NetGen.Internal.Dense<Layer>'s loops. W is [units, inputs] row-major in the parameters, then b.");
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            _layers.WriteShape(layer, PlumbingAttributes);
+        }
+    }
+
+    private void WriteInfo()
+    {
+        OptimizerModel o = Model.Optimizer;
+        _w.Line("/// <summary>The layers, loss and optimizer of this network, for code that works with any network.</summary>");
+        Generated();
+        _w.Line("public static global::NetGen.NetworkInfo Info { get; } = new global::NetGen.NetworkInfo(");
+        using (_w.Indent())
+        {
+            _w.Line($"\"{Model.ClassName}\",");
+            _w.Line(Names.InputSize + ",");
+            _w.Line("global::NetGen.Loss." + Model.Loss + ",");
+            _w.Line(
+                "new global::NetGen.OptimizerSettings(global::NetGen.Optimizer." + o.Kind + ", " +
+                Literals.Float(o.Momentum) + ", " + Literals.Float(o.Beta1) + ", " + Literals.Float(o.Beta2) + ", " +
+                Literals.Float(o.Epsilon) + ", " + Literals.Float(o.WeightDecay) + "),");
+            _w.Line("new global::NetGen.DenseLayerInfo[]");
+            _w.Line("{");
+            using (_w.Indent())
+            {
+                foreach (LayerPlan layer in _plan.Layers)
+                {
+                    _w.Line(DenseLayerWriter.Info(layer) + ",");
+                }
+            }
+
+            _w.Line("});");
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>The optimizer's hyper-parameters, as declared on [Network], become constants.</summary>
+    private void WriteHyperParameters()
+    {
+        OptimizerModel o = Model.Optimizer;
+        Comment("Optimizer hyper-parameters from [Network(...)].");
+        switch (o.Kind)
+        {
+            case OptimizerKind.Momentum:
+                _w.Line($"private const float {Names.Momentum} = {Literals.Float(o.Momentum)};");
+                break;
+            case OptimizerKind.Adam:
+                _w.Line($"private const float {Names.Beta1} = {Literals.Float(o.Beta1)};");
+                _w.Line($"private const float {Names.Beta2} = {Literals.Float(o.Beta2)};");
+                _w.Line($"private const float {Names.Epsilon} = {Literals.Float(o.Epsilon)};");
+                break;
+        }
+
+        _w.Line($"private const float {Names.WeightDecay} = {Literals.Float(o.WeightDecay)};");
+        _w.Line();
+    }
+
+    private void WriteState()
+    {
+        Comment("Every parameter, layer by layer (at the offsets of the layers above), and dE/dp in the same layout.");
+        _w.Line($"private readonly float[] {Names.Parameters} = new float[{Names.ParameterCount}];");
+        _w.Line($"private readonly float[] {Names.Gradients} = new float[{Names.ParameterCount}];");
+        if (_plan.UpdatesInPlace)
+        {
+            Comment("False while the gradients are known to be all zero, so that TrainBatch can skip clearing them.");
+            _w.Line($"private bool {Names.GradientsMayBeNonZero};");
+        }
+
+        switch (Model.Optimizer.Kind)
+        {
+            case OptimizerKind.Momentum:
+                Comment("Optimizer state: the velocity v, one value per parameter.");
+                _w.Line($"private readonly float[] {Names.OptimizerState} = new float[{Names.ParameterCount}];");
+                break;
+            case OptimizerKind.Adam:
+                Comment("Optimizer state: Adam's first moment m, then its second moment v, one value each per parameter.");
+                _w.Line($"private readonly float[] {Names.OptimizerState} = new float[2 * {Names.ParameterCount}];");
+                break;
+            default:
+                Comment("Plain SGD keeps no optimizer state.");
+                _w.Line($"private readonly float[] {Names.OptimizerState} = global::System.Array.Empty<float>();");
+                break;
+        }
+
+        _w.Line($"private long {Names.StepCount};");
+        _w.Line();
+        Comment("Each layer's buffers: a (and z) and dE/dz of one sample, the same for a batch, W packed for batch products.");
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            LayerNames names = Names.Layer(layer);
+            _w.Line($"private readonly {names.WorkspaceType} {names.Workspace} = new();");
+        }
+
+        _w.Line();
+        _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
+        _w.Line($"private const int {Names.PredictChunk} = {_plan.PredictChunk}; // samples per matrix product in Predict, which bounds the batch buffers");
+        _w.Line();
+    }
+
+    private void WriteConstructors()
+    {
+        _w.Line("/// <summary>Creates the network with parameters initialised from seed 0.</summary>");
+        Generated();
+        _w.Line($"public {ClassName}()");
+        using (_w.Indent())
+        {
+            _w.Line(": this(0)");
+        }
+
+        using (_w.Block())
+        {
+        }
+
+        _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// Creates the network with parameters drawn deterministically from <paramref name=\"seed\"/>: the same");
+        _w.Line("/// values on every machine. Weights are He-uniform before ReLU and LeakyReLU, Glorot-uniform otherwise; biases are 0.");
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"seed\">Seed of the random sequence the weights are drawn from, layer by layer.</param>");
+        Generated();
+        using (_w.Block($"public {ClassName}(int seed)"))
+        {
+            _w.Line("var random = new global::NetGen.DeterministicRandom(seed);");
+            foreach (LayerPlan layer in _plan.Layers)
+            {
+                _layers.WriteInitialisation(layer, Comment);
+            }
+        }
+
+        _w.Line();
+    }
+
+    private void WriteProperties()
+    {
+        _w.Line("/// <summary>Every parameter, layer by layer: each layer's weights row-major [units, inputs] (W[j, i] joins input i to output j), then its biases, as a PyTorch <c>nn.Linear</c>.</summary>");
+        Generated();
+        _w.Line($"public {Names.Span} Parameters => {Names.Parameters};");
+        _w.Line();
+        _w.Line("/// <summary>dE/dp in the layout of <see cref=\"Parameters\"/>. <see cref=\"Backward\"/> adds into it.</summary>");
+        Generated();
+        if (_plan.UpdatesInPlace)
+        {
+            using (_w.Block($"public {Names.Span} Gradients"))
+            using (_w.Block("get"))
+            {
+                _w.Line($"{Names.GradientsMayBeNonZero} = true; // the caller may write through the span");
+                _w.Line($"return {Names.Gradients};");
+            }
+        }
+        else
+        {
+            _w.Line($"public {Names.Span} Gradients => {Names.Gradients};");
+        }
+
+        _w.Line();
+        _w.Line("/// <summary>The optimizer's state in the layout of <see cref=\"Parameters\"/>: " + OptimizerStateDescription() + ".</summary>");
+        Generated();
+        _w.Line($"public {Names.Span} OptimizerState => {Names.OptimizerState};");
+        _w.Line();
+        _w.Line("/// <summary>Number of optimizer updates applied so far" + (Model.Optimizer.Kind == OptimizerKind.Adam ? " (t in Adam's bias correction)" : string.Empty) + ".</summary>");
+        Generated();
+        using (_w.Block("public long StepCount"))
+        {
+            _w.Line($"get => {Names.StepCount};");
+            _w.Line($"set => {Names.StepCount} = {Names.Helpers}.NotNegative(value, nameof(StepCount));");
+        }
+
+        _w.Line();
+    }
+
+    private string OptimizerStateDescription() => Model.Optimizer.Kind switch
+    {
+        OptimizerKind.Momentum => "the velocity v",
+        OptimizerKind.Adam => "the first moment m, then the second moment v",
+        _ => "empty, plain SGD keeps none",
+    };
+}

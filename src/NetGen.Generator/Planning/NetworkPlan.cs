@@ -1,0 +1,102 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Planning;
+
+/// <summary>
+/// Everything about the code of one network decided before a line of it is written: per layer, the widths
+/// its kernels may use and every fuse, split and in-place decision; per pass, the steps in order. The writers
+/// only render it. Value-equal, so the incremental pipeline caches it.
+/// </summary>
+/// <param name="Model">The network as declared.</param>
+/// <param name="Layers">How each layer runs, in order.</param>
+/// <param name="UpdatesInPlace">
+/// Whether training applies the optimizer's update inside the backward pass (plain SGD): dE/dW is never stored,
+/// and W is read once per direction.
+/// </param>
+/// <param name="MatrixProductBatch">Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</param>
+/// <param name="PredictChunk">Predict runs the matrix products on at most this many samples at a time, which bounds its buffers.</param>
+/// <param name="VectorBits">The widest SIMD width of the optimizer's update over every parameter (0 for scalar code).</param>
+/// <param name="Inference">The steps of one sample's forward pass for inference.</param>
+/// <param name="Backward">The steps of <c>Backward</c>: forward, the loss, then each layer back, adding into the gradients.</param>
+/// <param name="Sgd">With <paramref name="UpdatesInPlace"/>, the steps of one fused SGD step on one sample.</param>
+/// <param name="Sequence">With <paramref name="UpdatesInPlace"/>, the steps of one sample of <c>TrainSequential</c>, whose first layer's step is fused with the next sample's product.</param>
+/// <param name="BatchForward">The steps of a batch's forward pass.</param>
+/// <param name="BatchTraining">The steps of a batch's backward pass and update, after the loss.</param>
+/// <param name="Comments">Whether the generated code explains each step with its math (the NetGenMathComments option).</param>
+internal sealed record NetworkPlan(
+    NetworkModel Model,
+    EquatableArray<LayerPlan> Layers,
+    bool UpdatesInPlace,
+    int MatrixProductBatch,
+    int PredictChunk,
+    int VectorBits,
+    EquatableArray<Step> Inference,
+    EquatableArray<Step> Backward,
+    EquatableArray<Step> Sgd,
+    EquatableArray<Step> Sequence,
+    EquatableArray<Step> BatchForward,
+    EquatableArray<Step> BatchTraining,
+    bool Comments)
+{
+    public LayerPlan First => Layers[0];
+
+    public LayerPlan Last => Layers[Layers.Count - 1];
+}
+
+/// <summary>How one dense layer runs: the constants its kernels are compiled with.</summary>
+/// <param name="Layer">The layer as declared.</param>
+/// <param name="VectorBits">
+/// The widest SIMD width its kernels may use: 512, 256, 128 or 0 (scalar). No wider than the layer's widest
+/// dimension, since a wider vector would only ever run its tail; 0 everywhere with NetGenScalarKernels.
+/// </param>
+/// <param name="SharesSample">Whether one sample's product is split between cores by rows of W: a layer of at least <see cref="Planner.SampleSplitMinimum"/> weights.</param>
+/// <param name="FusesActivation">Whether the batch forward product applies the activation in its epilogue (ReLU, LeakyReLU).</param>
+/// <param name="KeepsPreActivation">Whether z is kept beside a: the output layer of a loss computed from z.</param>
+/// <param name="DecaysWeights">Whether SGD decays every weight (weight decay): then no row of W can be skipped.</param>
+internal sealed record LayerPlan(
+    DenseLayerModel Layer,
+    int VectorBits,
+    bool SharesSample,
+    bool FusesActivation,
+    bool KeepsPreActivation,
+    bool DecaysWeights)
+{
+    public int Number => Layer.Number;
+}
+
+/// <summary>One step of a pass: what runs, on which layer, and whether it may share a sample's rows with awake helper threads.</summary>
+internal sealed record Step(StepKind Kind, int Layer, bool Share = false);
+
+/// <summary>The kinds of step a pass is made of.</summary>
+internal enum StepKind
+{
+    /// <summary>One sample: z = W x + b, a = act(z).</summary>
+    Forward,
+
+    /// <summary>One sample: the output layer's loss and dE/dz.</summary>
+    Loss,
+
+    /// <summary>One sample: dE/dW += dE/dz x^T, dE/db += dE/dz, and dE/dx sent back (after the first layer).</summary>
+    Backward,
+
+    /// <summary>One sample: dE/dx sent back (after the first layer), then the SGD step on W and b in the same pass.</summary>
+    SgdStep,
+
+    /// <summary>One sample of a sequence, the first layer: its SGD step and the next sample's z = W x + b in one pass over W.</summary>
+    SgdStepThenProduct,
+
+    /// <summary>The activation of z left by <see cref="SgdStepThenProduct"/>.</summary>
+    Activate,
+
+    /// <summary>A batch: Z = X W^T + b, A = act(Z).</summary>
+    ForwardBatch,
+
+    /// <summary>A batch: dE/dA of the layer before = dE/dZ W, then its dE/dZ.</summary>
+    BackwardBatch,
+
+    /// <summary>A batch: W and b stepped by -(lr / n) of their summed gradient as it is computed.</summary>
+    SgdStepBatch,
+
+    /// <summary>A batch: the mean gradient of W and b stored for the optimizer.</summary>
+    GradientBatch,
+}

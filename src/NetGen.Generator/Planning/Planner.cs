@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Planning;
+
+/// <summary>
+/// Decides how a network's code runs: every decision that shapes the generated code and the kernels it
+/// calls is made here, from the model and the project's options, and nowhere else.
+/// </summary>
+internal static class Planner
+{
+    /// <summary>
+    /// Layers with at least this many weights split one sample's product between cores: below it, handing
+    /// half the rows to another core cannot pay for the hand-over.
+    /// </summary>
+    public const long SampleSplitMinimum = 8192;
+
+    /// <summary>Batches from this many samples go through matrix products (4: where the products overtook one sample at a time).</summary>
+    public const int MatrixProductBatch = 4;
+
+    /// <summary>Samples per matrix product in Predict, which bounds the batch buffers it needs.</summary>
+    public const int PredictChunk = 256;
+
+    public static NetworkPlan Plan(NetworkModel model, GeneratorOptions options)
+    {
+        bool sgd = model.Optimizer.Kind == OptimizerKind.Sgd;
+        bool fusedLoss = model.Loss is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
+        var layers = model.Layers.Select(layer => new LayerPlan(
+            layer,
+            VectorBits: options.ScalarKernels ? 0 : WidestFitting(System.Math.Max(layer.Inputs, layer.Units)),
+            SharesSample: (long)layer.Inputs * layer.Units >= SampleSplitMinimum,
+            FusesActivation: layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU,
+            KeepsPreActivation: layer == model.LastLayer && fusedLoss,
+            DecaysWeights: sgd && model.Optimizer.WeightDecay != 0f)).ToList();
+
+        LayerPlan first = layers[0];
+        var numbers = layers.Select(l => l.Number).ToList();
+        var backwards = Enumerable.Reverse(numbers).ToList();
+
+        // Training shares a sample's forward pass only when the first layer's update is shared too: each
+        // thread then keeps the same rows of W1 in its cache for the product and for the update.
+        bool trainingShares = sgd && first.SharesSample;
+
+        // a step shares a sample's rows only on a layer large enough to split
+        bool Shares(int number, bool wanted) => wanted && layers[number - 1].SharesSample;
+
+        List<Step> inference = [.. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, true)))];
+        List<Step> backward =
+        [
+            .. numbers.Select(n => new Step(StepKind.Forward, n)),
+            new Step(StepKind.Loss, layers.Count),
+            .. backwards.Select(n => new Step(StepKind.Backward, n)),
+        ];
+
+        List<Step> sgdSteps = [];
+        List<Step> sequence = [];
+        if (sgd)
+        {
+            sgdSteps =
+            [
+                .. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, trainingShares))),
+                new Step(StepKind.Loss, layers.Count),
+                .. backwards.Select(n => new Step(StepKind.SgdStep, n, n == 1 && trainingShares)),
+            ];
+            sequence =
+            [
+                new Step(StepKind.Activate, 1),
+                .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n)),
+                new Step(StepKind.Loss, layers.Count),
+                .. backwards.Where(n => n > 1).Select(n => new Step(StepKind.SgdStep, n)),
+                new Step(StepKind.SgdStepThenProduct, 1, trainingShares),
+            ];
+        }
+
+        List<Step> batchForward = [.. numbers.Select(n => new Step(StepKind.ForwardBatch, n))];
+        List<Step> batchTraining = [];
+        foreach (int n in backwards)
+        {
+            // dE/dX before the update, which changes the W it is computed from
+            if (n > 1)
+            {
+                batchTraining.Add(new Step(StepKind.BackwardBatch, n));
+            }
+
+            batchTraining.Add(new Step(sgd ? StepKind.SgdStepBatch : StepKind.GradientBatch, n));
+        }
+
+        return new NetworkPlan(
+            model,
+            layers.ToEquatableArray(),
+            UpdatesInPlace: sgd,
+            MatrixProductBatch,
+            PredictChunk,
+            VectorBits: options.ScalarKernels ? 0 : 512,
+            inference.ToEquatableArray(),
+            backward.ToEquatableArray(),
+            sgdSteps.ToEquatableArray(),
+            sequence.ToEquatableArray(),
+            batchForward.ToEquatableArray(),
+            batchTraining.ToEquatableArray(),
+            Comments: options.MathComments);
+    }
+
+    /// <summary>The widest SIMD width, in bits, whose vector is no longer than <paramref name="length"/> floats; 0 below 4.</summary>
+    private static int WidestFitting(int length) =>
+        length >= 16 ? 512 : length >= 8 ? 256 : length >= 4 ? 128 : 0;
+}

@@ -1,0 +1,316 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NetGen.Internal.Kernels;
+
+namespace NetGen.Internal;
+
+public static partial class Dense<TLayer>
+{
+    /// <summary>Multiply-adds of a batch product of <paramref name="rows"/> samples, which decides how many threads share it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long BatchWork(int rows) => (long)rows * TLayer.Inputs * TLayer.Units;
+
+    /// <summary>Rows of the batch a thread's share starts at a multiple of: the widest register tile's rows.</summary>
+    private static int BatchRowAlignment => Gemm.Tile(16).Rows;
+
+    // ---- a batch ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <paramref name="rows"/> samples: Z = X W^T + b as one matrix product, X [rows, inputs] row after row,
+    /// then A = act(Z) (in the product's epilogue where the layer fuses it). W is first packed as its
+    /// transpose, so the product reads it row by row; each thread packs the units it then computes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardBatch(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows)
+    {
+        var forward = new ForwardBatchPhase(parameters, layer, rows);
+        PhaseRunner<ForwardBatchPhase>.In(ref layer.ForwardBatchRunner).Run(ref forward, WorkerPool.ThreadsFor(BatchWork(rows)), x);
+        if (!TLayer.FusesActivation && (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation))
+        {
+            var activate = new ActivateBatchPhase(layer, rows);
+            PhaseRunner<ActivateBatchPhase>.In(ref layer.ActivateBatchRunner).Run(ref activate, WorkerPool.ThreadsFor(64L * rows * TLayer.Units), default);
+        }
+    }
+
+    /// <summary>
+    /// A batch backward through a layer after the first: dE/dA of <paramref name="previous"/> = dE/dZ W (from W
+    /// before its update), then its dE/dZ = dE/dA * act'(Z), each thread its own samples.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardBatch<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
+        where TPrevious : struct, IDenseLayer
+    {
+        var phase = new InputGradientBatchPhase<TPrevious>(parameters, previous, layer, rows);
+        PhaseRunner<InputGradientBatchPhase<TPrevious>>.In(ref layer.InputGradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), default);
+    }
+
+    /// <summary>
+    /// One SGD step on a batch: W = W decay - (lr / n) dE/dZ^T X applied as the product is computed (so dE/dW
+    /// is never stored), each thread its own rows of W; then b = b decay - (lr / n) sum over the samples of dE/dz.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SgdStepBatch(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows, float learningRate, float decay)
+    {
+        float scale = -learningRate / rows;
+        var phase = new WeightsBatchPhase<UpdateEpilogue<TLayer>>(parameters, layer, rows, scale, decay);
+        PhaseRunner<WeightsBatchPhase<UpdateEpilogue<TLayer>>>.In(ref layer.WeightsRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), x);
+        BiasBatch(ref layer.BatchDelta, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.BiasOffset), rows, scale, decay, update: true);
+    }
+
+    /// <summary>The mean gradient of a batch into <paramref name="gradients"/>: dE/dW = (1 / n) dE/dZ^T X, dE/db = (1 / n) sum of dE/dz.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GradientBatch(float[] gradients, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows)
+    {
+        float scale = 1f / rows;
+        var phase = new WeightsBatchPhase<ScaleEpilogue>(gradients, layer, rows, scale, 1f);
+        PhaseRunner<WeightsBatchPhase<ScaleEpilogue>>.In(ref layer.GradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), x);
+        BiasBatch(ref layer.BatchDelta, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(gradients), TLayer.BiasOffset), rows, scale, 1f, update: false);
+    }
+
+    // ---- the products at the machine's width -------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunProduct<TE>(scoped ref Product product)
+        where TE : IEpilogue
+    {
+        if (Use512)
+        {
+            Gemm.Run<Simd512, Vector512<float>, TE>(ref product);
+        }
+        else if (Use256)
+        {
+            Gemm.Run<Simd256, Vector256<float>, TE>(ref product);
+        }
+        else if (Use128)
+        {
+            Gemm.Run<Simd128, Vector128<float>, TE>(ref product);
+        }
+        else
+        {
+            Gemm.Run<Scalar, float, TE>(ref product);
+        }
+    }
+
+    /// <summary>
+    /// packed[i, j] = W[j, i] for the rows j in [start, start + count) of W: the transpose the forward product
+    /// reads row by row. In blocks of 8 rows, so that both the reads and the writes of a block stay in cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pack(ref float w, ref float packed, int start, int count)
+    {
+        nint inputs = TLayer.Inputs, units = TLayer.Units;
+        nint j0 = start, end = start + count;
+        for (; j0 + 8 <= end; j0 += 8)
+        {
+            for (nint i = 0; i < inputs; i++)
+            {
+                ref float source = ref Unsafe.Add(ref w, (j0 * inputs) + i);
+                ref float target = ref Unsafe.Add(ref packed, (i * units) + j0);
+                Unsafe.Add(ref target, 0) = source;
+                Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, inputs);
+                Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * inputs);
+                Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * inputs);
+                Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * inputs);
+                Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * inputs);
+                Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * inputs);
+                Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * inputs);
+            }
+        }
+
+        // the last rows, which do not fill a block
+        for (nint j = j0; j < end; j++)
+        {
+            for (nint i = 0; i < inputs; i++)
+            {
+                Unsafe.Add(ref packed, (i * units) + j) = Unsafe.Add(ref w, (j * inputs) + i);
+            }
+        }
+    }
+
+    /// <summary>b = b decay + scale sum_s dE/dz_s (an SGD step), or dE/db = scale sum_s dE/dz_s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasBatch(ref float delta, ref float target, int rows, float scale, float decay, bool update)
+    {
+        if (Use512)
+        {
+            BiasBatch<Simd512, Vector512<float>>(ref delta, ref target, rows, scale, decay, update);
+        }
+        else if (Use256)
+        {
+            BiasBatch<Simd256, Vector256<float>>(ref delta, ref target, rows, scale, decay, update);
+        }
+        else if (Use128)
+        {
+            BiasBatch<Simd128, Vector128<float>>(ref delta, ref target, rows, scale, decay, update);
+        }
+        else
+        {
+            BiasBatch<Scalar, float>(ref delta, ref target, rows, scale, decay, update);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasBatch<TS, TV>(ref float delta, ref float target, int rows, float scale, float decay, bool update)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        nint j = 0;
+        for (; j + TS.Lanes <= TLayer.Units; j += TS.Lanes)
+        {
+            BiasChunk<TS, TV>(ref delta, ref target, j, rows, scale, decay, update);
+        }
+
+        if (TS.Lanes > 8 && TLayer.Units - j >= 8)
+        {
+            BiasChunk<Simd256, Vector256<float>>(ref delta, ref target, j, rows, scale, decay, update);
+            j += 8;
+        }
+
+        if (TS.Lanes > 4 && TLayer.Units - j >= 4)
+        {
+            BiasChunk<Simd128, Vector128<float>>(ref delta, ref target, j, rows, scale, decay, update);
+            j += 4;
+        }
+
+        for (; j < TLayer.Units; j++)
+        {
+            BiasChunk<Scalar, float>(ref delta, ref target, j, rows, scale, decay, update);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BiasChunk<TS, TV>(ref float delta, ref float target, nint j, int rows, float scale, float decay, bool update)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        TV sum = TS.Zero;
+        for (nint s = 0; s < rows; s++)
+        {
+            sum = TS.Add(sum, TS.Load(ref delta, (s * TLayer.Units) + j));
+        }
+
+        TV old = TS.Load(ref target, j);
+        TS.Store(
+            update
+                ? TS.MultiplyAdd(sum, TS.Broadcast(scale), TLayer.DecaysWeights ? TS.Multiply(old, TS.Broadcast(decay)) : old)
+                : TS.Multiply(sum, TS.Broadcast(scale)),
+            ref target,
+            j);
+    }
+
+    // ---- the batch phases threads share ------------------------------------------------------------
+
+    /// <summary>Pack W, then Z = X W^T + b, each thread its own units (columns of Z), which are also the rows of W it packed.</summary>
+    private readonly struct ForwardBatchPhase(float[] parameters, DenseWorkspace<TLayer> layer, int rows) : IPhase
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Units, part, parts, Gemm.ColumnSplit);
+            if (count == 0)
+            {
+                return;
+            }
+
+            ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
+            Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), ref layer.Packed, start, count);
+            var product = new Product
+            {
+                A = ref input,
+                ARow = TLayer.Inputs,
+                AStep = 1,
+                B = ref layer.Packed,
+                BStep = TLayer.Units,
+                C = ref layer.BatchZ,
+                CRow = TLayer.Units,
+                Bias = ref Unsafe.Add(ref p, TLayer.BiasOffset),
+                Rows = rows,
+                Columns = TLayer.Units,
+                ColumnStart = start,
+                ColumnEnd = start + count,
+                Steps = TLayer.Inputs,
+            };
+            RunProduct<ForwardEpilogue<TLayer>>(ref product);
+        }
+    }
+
+    /// <summary>A = act(Z) for the activations not fused into the product, each thread its own samples.</summary>
+    private readonly struct ActivateBatchPhase(DenseWorkspace<TLayer> layer, int rows) : IPhase
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
+            nint offset = (nint)start * TLayer.Units;
+            Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), count);
+        }
+    }
+
+    /// <summary>dE/dA_previous = dE/dZ W for each thread's samples, then dE/dZ_previous = dE/dA_previous * act'(Z_previous).</summary>
+    private readonly struct InputGradientBatchPhase<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows) : IPhase
+        where TPrevious : struct, IDenseLayer
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, BatchRowAlignment);
+            if (count == 0)
+            {
+                return;
+            }
+
+            var product = new Product
+            {
+                A = ref Unsafe.Add(ref layer.BatchDelta, (nint)start * TLayer.Units),
+                ARow = TLayer.Units,
+                AStep = 1,
+                B = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset),
+                BStep = TLayer.Inputs,
+                C = ref Unsafe.Add(ref previous.BatchDelta, (nint)start * TLayer.Inputs),
+                CRow = TLayer.Inputs,
+                Bias = ref Unsafe.NullRef<float>(),
+                Rows = count,
+                Columns = TLayer.Inputs,
+                ColumnStart = 0,
+                ColumnEnd = TLayer.Inputs,
+                Steps = TLayer.Units,
+            };
+            RunProduct<PlainEpilogue>(ref product);
+            nint offset = (nint)start * TLayer.Inputs;
+            Dense<TPrevious>.Derivative(ref Unsafe.Add(ref previous.BatchA, offset), ref Unsafe.Add(ref previous.BatchDelta, offset), count);
+        }
+    }
+
+    /// <summary>C = dE/dZ^T X for each thread's rows of W, finished by <typeparamref name="TE"/>: an SGD step, or the scaled mean gradient.</summary>
+    private readonly struct WeightsBatchPhase<TE>(float[] target, DenseWorkspace<TLayer> layer, int rows, float scale, float decay) : IPhase
+        where TE : IEpilogue
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Units, part, parts, Gemm.ColumnSplit);
+            if (count == 0)
+            {
+                return;
+            }
+
+            var product = new Product
+            {
+                A = ref Unsafe.Add(ref layer.BatchDelta, start),
+                ARow = 1,
+                AStep = TLayer.Units,
+                B = ref input,
+                BStep = TLayer.Inputs,
+                C = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(target), TLayer.WeightOffset + ((nint)start * TLayer.Inputs)),
+                CRow = TLayer.Inputs,
+                Bias = ref Unsafe.NullRef<float>(),
+                Rows = count,
+                Columns = TLayer.Inputs,
+                ColumnStart = 0,
+                ColumnEnd = TLayer.Inputs,
+                Steps = rows,
+                Scale = scale,
+                Decay = decay,
+            };
+            RunProduct<TE>(ref product);
+        }
+    }
+}

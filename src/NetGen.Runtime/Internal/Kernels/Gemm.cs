@@ -1,0 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Internal.Kernels;
+
+/// <summary>
+/// One matrix product C[r, c] = sum_k A(r, k) B[k, c], finished tile by tile by an epilogue (add the bias
+/// and apply the activation, scale, or apply an SGD step). A(r, k) is read at r * ARow + k * AStep, so the
+/// same product serves A and its transpose; B is row-major with rows BStep apart.
+/// </summary>
+internal ref struct Product
+{
+    public ref float A;
+    public nint ARow;
+    public nint AStep;
+    public ref float B;
+    public nint BStep;
+    public ref float C;
+    public nint CRow;
+
+    /// <summary>The bias of each column, read by the forward epilogue.</summary>
+    public ref float Bias;
+
+    /// <summary>Rows of C.</summary>
+    public int Rows;
+
+    /// <summary>Columns of C.</summary>
+    public int Columns;
+
+    /// <summary>
+    /// The columns this call computes, [ColumnStart, ColumnEnd), with ColumnStart a multiple of
+    /// <see cref="Gemm.ColumnSplit"/>: full tiles run where one call over every column would run them, and the
+    /// tail only in the call that reaches the last column, so every value is computed alike on any number of threads.
+    /// </summary>
+    public int ColumnStart;
+
+    public int ColumnEnd;
+
+    /// <summary>Length of the sums.</summary>
+    public nint Steps;
+
+    public float Scale;
+
+    public float Decay;
+}
+
+/// <summary>What becomes of an accumulator: the value stored into C[r, c..].</summary>
+internal interface IEpilogue
+{
+    static abstract void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
+        where TS : struct, ISimd<TV>
+        where TV : struct;
+}
+
+/// <summary>Z = sum + b, or A = act(sum + b) when the layer's activation is fused into the product.</summary>
+internal readonly struct ForwardEpilogue<TLayer> : IEpilogue
+    where TLayer : struct, IDenseLayer
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        TV z = TS.Add(sum, TS.Load(ref bias, 0));
+        TS.Store(TLayer.FusesActivation ? Activate<TLayer>.Apply<TS, TV>(z, z, z, z) : z, ref c, 0);
+    }
+}
+
+/// <summary>C = sum.</summary>
+internal readonly struct PlainEpilogue : IEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
+        where TS : struct, ISimd<TV>
+        where TV : struct => TS.Store(sum, ref c, 0);
+}
+
+/// <summary>C = scale sum: the mean gradient of a batch (scale = 1 / n).</summary>
+internal readonly struct ScaleEpilogue : IEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
+        where TS : struct, ISimd<TV>
+        where TV : struct => TS.Store(TS.Multiply(sum, TS.Broadcast(scale)), ref c, 0);
+}
+
+/// <summary>C = C decay + scale sum: the SGD step of W applied as its gradient is computed (scale = -lr / n).</summary>
+internal readonly struct UpdateEpilogue<TLayer> : IEpilogue
+    where TLayer : struct, IDenseLayer
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        TV old = TS.Load(ref c, 0);
+        TS.Store(TS.MultiplyAdd(sum, TS.Broadcast(scale), TLayer.DecaysWeights ? TS.Multiply(old, TS.Broadcast(decay)) : old), ref c, 0);
+    }
+}
+
+/// <summary>Register-blocked matrix products: tiles of C held in registers while the sum runs.</summary>
+internal static class Gemm
+{
+    /// <summary>Columns a product may be split at between threads: a multiple of every tile's width.</summary>
+    public const int ColumnSplit = 64;
+
+    /// <summary>
+    /// Rows and vectors of C per register tile at a width: 6 x 4 (24 of the 32 zmm registers), 6 x 2 (12 of
+    /// 16 ymm), 4 x 2 (8 of 16 xmm), one value in scalar code.
+    /// </summary>
+    public static (int Rows, int Vectors) Tile(int lanes) => lanes switch
+    {
+        16 => (6, 4),
+        8 => (6, 2),
+        4 => (4, 2),
+        _ => (1, 1),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TS, TV, TE>(scoped ref Product p)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+    {
+        if (TS.Lanes == 16 || TS.Lanes == 8)
+        {
+            RowBlocks<TS, TV, TE, Six>(ref p);
+        }
+        else if (TS.Lanes == 4)
+        {
+            RowBlocks<TS, TV, TE, Four>(ref p);
+        }
+        else
+        {
+            RowBlocks<TS, TV, TE, One>(ref p);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowBlocks<TS, TV, TE, TR>(scoped ref Product p)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+        where TR : IConstant
+    {
+        int r = 0;
+        for (; r + TR.Value <= p.Rows; r += TR.Value)
+        {
+            Columns<TS, TV, TE, TR>(ref p, r);
+        }
+
+        for (; r < p.Rows; r++)
+        {
+            Columns<TS, TV, TE, One>(ref p, r);
+        }
+    }
+
+    /// <summary>One block of rows: full tiles of columns, then the tail in the part that reaches the last column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns<TS, TV, TE, TR>(scoped ref Product p, int r)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+        where TR : IConstant
+    {
+        int vectors = Tile(TS.Lanes).Vectors;
+        int width = vectors * TS.Lanes;
+        int looped = p.Columns / width * width;
+        int end = System.Math.Min(p.ColumnEnd, looped);
+        for (int c = p.ColumnStart; c < end; c += width)
+        {
+            if (vectors == 4)
+            {
+                Tile<TS, TV, TE, TR, Four>(ref p, r, c);
+            }
+            else if (vectors == 2)
+            {
+                Tile<TS, TV, TE, TR, Two>(ref p, r, c);
+            }
+            else
+            {
+                Tile<TS, TV, TE, TR, One>(ref p, r, c);
+            }
+        }
+
+        if (p.ColumnEnd != p.Columns || looped == p.Columns)
+        {
+            return;
+        }
+
+        // the tail, fewer columns than a tile: whole vectors, one narrower vector of each width, then single columns
+        int column = looped;
+        int rest = (p.Columns - column) / TS.Lanes;
+        if (TS.Lanes > 1 && rest == 3)
+        {
+            Tile<TS, TV, TE, TR, Three>(ref p, r, column);
+        }
+        else if (TS.Lanes > 1 && rest == 2)
+        {
+            Tile<TS, TV, TE, TR, Two>(ref p, r, column);
+        }
+        else if (TS.Lanes > 1 && rest == 1)
+        {
+            Tile<TS, TV, TE, TR, One>(ref p, r, column);
+        }
+
+        column += TS.Lanes > 1 ? rest * TS.Lanes : 0;
+        if (TS.Lanes > 8 && p.Columns - column >= 8)
+        {
+            Tile<Simd256, Vector256<float>, TE, TR, One>(ref p, r, column);
+            column += 8;
+        }
+
+        if (TS.Lanes > 4 && p.Columns - column >= 4)
+        {
+            Tile<Simd128, Vector128<float>, TE, TR, One>(ref p, r, column);
+            column += 4;
+        }
+
+        for (; column < p.Columns; column++)
+        {
+            Tile<Scalar, float, TE, TR, One>(ref p, r, column);
+        }
+    }
+
+    /// <summary>
+    /// The innermost loop: TR rows by TN vectors of C in registers; each step loads TN vectors of B and
+    /// broadcasts TR values of A. A method of its own, so that its accumulators get the registers to themselves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TS, TV, TE, TR, TN>(scoped ref Product p, int r, int column)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+        where TR : IConstant
+        where TN : IConstant
+    {
+        nint l = TS.Lanes;
+        TV c00 = TS.Zero, c01 = TS.Zero, c02 = TS.Zero, c03 = TS.Zero;
+        TV c10 = TS.Zero, c11 = TS.Zero, c12 = TS.Zero, c13 = TS.Zero;
+        TV c20 = TS.Zero, c21 = TS.Zero, c22 = TS.Zero, c23 = TS.Zero;
+        TV c30 = TS.Zero, c31 = TS.Zero, c32 = TS.Zero, c33 = TS.Zero;
+        TV c40 = TS.Zero, c41 = TS.Zero, c42 = TS.Zero, c43 = TS.Zero;
+        TV c50 = TS.Zero, c51 = TS.Zero, c52 = TS.Zero, c53 = TS.Zero;
+        ref float a = ref Unsafe.Add(ref p.A, r * p.ARow);
+        ref float b = ref Unsafe.Add(ref p.B, column);
+        nint aRow = p.ARow, aStep = p.AStep, bStep = p.BStep;
+        for (nint k = 0; k < p.Steps; k++)
+        {
+            TV b0 = TS.Load(ref b, 0);
+            TV b1 = TN.Value > 1 ? TS.Load(ref b, l) : default;
+            TV b2 = TN.Value > 2 ? TS.Load(ref b, 2 * l) : default;
+            TV b3 = TN.Value > 3 ? TS.Load(ref b, 3 * l) : default;
+
+            TV a0 = TS.Broadcast(a);
+            c00 = TS.MultiplyAdd(a0, b0, c00);
+            if (TN.Value > 1) { c01 = TS.MultiplyAdd(a0, b1, c01); }
+            if (TN.Value > 2) { c02 = TS.MultiplyAdd(a0, b2, c02); }
+            if (TN.Value > 3) { c03 = TS.MultiplyAdd(a0, b3, c03); }
+
+            if (TR.Value > 1)
+            {
+                TV a1 = TS.Broadcast(Unsafe.Add(ref a, aRow));
+                c10 = TS.MultiplyAdd(a1, b0, c10);
+                if (TN.Value > 1) { c11 = TS.MultiplyAdd(a1, b1, c11); }
+                if (TN.Value > 2) { c12 = TS.MultiplyAdd(a1, b2, c12); }
+                if (TN.Value > 3) { c13 = TS.MultiplyAdd(a1, b3, c13); }
+
+                TV a2 = TS.Broadcast(Unsafe.Add(ref a, 2 * aRow));
+                c20 = TS.MultiplyAdd(a2, b0, c20);
+                if (TN.Value > 1) { c21 = TS.MultiplyAdd(a2, b1, c21); }
+                if (TN.Value > 2) { c22 = TS.MultiplyAdd(a2, b2, c22); }
+                if (TN.Value > 3) { c23 = TS.MultiplyAdd(a2, b3, c23); }
+
+                TV a3 = TS.Broadcast(Unsafe.Add(ref a, 3 * aRow));
+                c30 = TS.MultiplyAdd(a3, b0, c30);
+                if (TN.Value > 1) { c31 = TS.MultiplyAdd(a3, b1, c31); }
+                if (TN.Value > 2) { c32 = TS.MultiplyAdd(a3, b2, c32); }
+                if (TN.Value > 3) { c33 = TS.MultiplyAdd(a3, b3, c33); }
+            }
+
+            if (TR.Value > 4)
+            {
+                TV a4 = TS.Broadcast(Unsafe.Add(ref a, 4 * aRow));
+                c40 = TS.MultiplyAdd(a4, b0, c40);
+                if (TN.Value > 1) { c41 = TS.MultiplyAdd(a4, b1, c41); }
+                if (TN.Value > 2) { c42 = TS.MultiplyAdd(a4, b2, c42); }
+                if (TN.Value > 3) { c43 = TS.MultiplyAdd(a4, b3, c43); }
+
+                TV a5 = TS.Broadcast(Unsafe.Add(ref a, 5 * aRow));
+                c50 = TS.MultiplyAdd(a5, b0, c50);
+                if (TN.Value > 1) { c51 = TS.MultiplyAdd(a5, b1, c51); }
+                if (TN.Value > 2) { c52 = TS.MultiplyAdd(a5, b2, c52); }
+                if (TN.Value > 3) { c53 = TS.MultiplyAdd(a5, b3, c53); }
+            }
+
+            a = ref Unsafe.Add(ref a, aStep);
+            b = ref Unsafe.Add(ref b, bStep);
+        }
+
+        ref float c = ref Unsafe.Add(ref p.C, (r * p.CRow) + column);
+        ref float bias = ref Unsafe.Add(ref p.Bias, column);
+        Store<TS, TV, TE, TN>(ref c, ref bias, ref p, c00, c01, c02, c03);
+        if (TR.Value > 1)
+        {
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, p.CRow), ref bias, ref p, c10, c11, c12, c13);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref bias, ref p, c20, c21, c22, c23);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref bias, ref p, c30, c31, c32, c33);
+        }
+
+        if (TR.Value > 4)
+        {
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref bias, ref p, c40, c41, c42, c43);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref bias, ref p, c50, c51, c52, c53);
+        }
+    }
+
+    /// <summary>One row of a tile through the epilogue.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TS, TV, TE, TN>(ref float c, ref float bias, scoped ref Product p, TV s0, TV s1, TV s2, TV s3)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+        where TN : IConstant
+    {
+        nint l = TS.Lanes;
+        TE.Store<TS, TV>(s0, ref c, ref bias, p.Scale, p.Decay);
+        if (TN.Value > 1)
+        {
+            TE.Store<TS, TV>(s1, ref Unsafe.Add(ref c, l), ref Unsafe.Add(ref bias, l), p.Scale, p.Decay);
+        }
+
+        if (TN.Value > 2)
+        {
+            TE.Store<TS, TV>(s2, ref Unsafe.Add(ref c, 2 * l), ref Unsafe.Add(ref bias, 2 * l), p.Scale, p.Decay);
+        }
+
+        if (TN.Value > 3)
+        {
+            TE.Store<TS, TV>(s3, ref Unsafe.Add(ref c, 3 * l), ref Unsafe.Add(ref bias, 3 * l), p.Scale, p.Decay);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+using System;
+using System.Runtime.Intrinsics;
+using NetGen.Internal;
+using NetGen.Internal.Kernels;
+
+namespace NetGen.Runtime.Tests.Kernels;
+
+public interface ISize
+{
+    static abstract int Value { get; }
+}
+
+public readonly struct N1 : ISize { public static int Value => 1; }
+
+public readonly struct N3 : ISize { public static int Value => 3; }
+
+public readonly struct N7 : ISize { public static int Value => 7; }
+
+public readonly struct N13 : ISize { public static int Value => 13; }
+
+public readonly struct N16 : ISize { public static int Value => 16; }
+
+public readonly struct N17 : ISize { public static int Value => 17; }
+
+public readonly struct N31 : ISize { public static int Value => 31; }
+
+public readonly struct N70 : ISize { public static int Value => 70; }
+
+public readonly struct N129 : ISize { public static int Value => 129; }
+
+public interface IActivationKind
+{
+    static abstract Activation Value { get; }
+}
+
+public readonly struct Relu : IActivationKind { public static Activation Value => Activation.ReLU; }
+
+public readonly struct Leaky : IActivationKind { public static Activation Value => Activation.LeakyReLU; }
+
+public readonly struct Tanh : IActivationKind { public static Activation Value => Activation.Tanh; }
+
+public readonly struct Sigmoid : IActivationKind { public static Activation Value => Activation.Sigmoid; }
+
+public readonly struct Linear : IActivationKind { public static Activation Value => Activation.Identity; }
+
+public interface IFlag
+{
+    static abstract bool Value { get; }
+}
+
+public readonly struct Yes : IFlag { public static bool Value => true; }
+
+public readonly struct No : IFlag { public static bool Value => false; }
+
+/// <summary>A layer shape for the kernel tests, its parameters 3 floats into the array so that offsets are exercised.</summary>
+public readonly struct TestLayer<TIn, TOut, TAct, TDecay> : IDenseLayer
+    where TIn : ISize
+    where TOut : ISize
+    where TAct : IActivationKind
+    where TDecay : IFlag
+{
+    public static int Inputs => TIn.Value;
+
+    public static int Units => TOut.Value;
+
+    public static int WeightOffset => 3;
+
+    public static int BiasOffset => WeightOffset + (Units * Inputs);
+
+    public static Activation Activation => TAct.Value;
+
+    public static float Alpha => 0.1f;
+
+    public static int VectorBits => 512;
+
+    public static bool SharesSample => false;
+
+    public static bool FusesActivation => TAct.Value is Activation.ReLU or Activation.LeakyReLU;
+
+    public static bool KeepsPreActivation => false;
+
+    public static bool DecaysWeights => TDecay.Value;
+}
+
+/// <summary>
+/// The width-generic kernels at every width (an emulated 512-bit one, and 256, 128 and scalar where the
+/// machine has them) against a plain double-precision reference written here, on shapes on and off the
+/// widths, and the fused SGD-then-product kernel against the SGD step and the product run one after the other.
+/// </summary>
+public sealed class KernelWidthTests
+{
+    [Fact]
+    public void Every_width_matches_the_reference_on_odd_shapes()
+    {
+        Check<TestLayer<N13, N17, Relu, No>>();
+        Check<TestLayer<N17, N7, Leaky, No>>();
+        Check<TestLayer<N31, N3, Tanh, Yes>>();
+        Check<TestLayer<N70, N129, Sigmoid, No>>();
+        Check<TestLayer<N129, N31, Relu, Yes>>();
+        Check<TestLayer<N16, N16, Linear, No>>();
+        Check<TestLayer<N1, N70, Relu, No>>();
+        Check<TestLayer<N7, N1, Linear, Yes>>();
+    }
+
+    private static void Check<TLayer>()
+        where TLayer : struct, IDenseLayer
+    {
+        Check<TLayer, Soft16, Lanes16>();
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Check<TLayer, Simd256, Vector256<float>>();
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Check<TLayer, Simd128, Vector128<float>>();
+        }
+
+        Check<TLayer, Scalar, float>();
+    }
+
+    private static void Check<TLayer, TS, TV>()
+        where TLayer : struct, IDenseLayer
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int n = TLayer.Inputs, m = TLayer.Units, w0 = TLayer.WeightOffset, b0 = TLayer.BiasOffset;
+        string what = $"{typeof(TS).Name}, {n} -> {m}, {TLayer.Activation}";
+        var random = new DeterministicRandom(n * 1000 + m);
+        float[] p = Random(ref random, b0 + m + 2);
+        float[] x = Random(ref random, n);
+        float[] next = Random(ref random, n);
+        float[] delta = Random(ref random, m);
+        delta[m / 2] = 0f; // a row that SGD may skip
+
+        // z = W x + b
+        var z = new float[m];
+        DenseSampleKernels<TLayer, TS, TV>.Product(ref p[w0], ref p[b0], ref x[0], ref z[0], 0, m);
+        for (int j = 0; j < m; j++)
+        {
+            Near(Dot(p, w0 + (j * n), x, n) + p[b0 + j], z[j], what + $": z[{j}]");
+        }
+
+        // a = act(z), then dE/dz = dE/da act'(z), lane by lane
+        var a = (float[])z.Clone();
+        DenseSampleKernels<TLayer, TS, TV>.Activate(ref a[0], ref a[0], 1);
+        var d = (float[])delta.Clone();
+        DenseSampleKernels<TLayer, TS, TV>.Derivative(ref a[0], ref d[0], 1);
+        for (int j = 0; j < m; j++)
+        {
+            double act = Activate(TLayer.Activation, z[j], TLayer.Alpha);
+            Near(act, a[j], what + $": a[{j}]");
+            Near(delta[j] * Derivative(TLayer.Activation, act, TLayer.Alpha), d[j], what + $": dE/dz[{j}]");
+        }
+
+        // accumulated gradients of a layer after the first, with dE/dx sent back
+        var g = new float[p.Length];
+        var dx = new float[n];
+        DenseSampleKernels<TLayer, TS, TV>.BackwardTiles(ref p[w0], ref p[b0], ref x[0], ref delta[0], ref dx[0], ref g[w0], ref g[b0], sgd: false, 0f, 1f);
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < m; j++)
+            {
+                sum += (double)p[w0 + (j * n) + i] * delta[j];
+                Near((double)delta[j] * x[i], g[w0 + (j * n) + i], what + $": dE/dW[{j}, {i}]");
+            }
+
+            Near(sum, dx[i], what + $": dE/dx[{i}]");
+        }
+
+        // the SGD step sends dE/dx back from W before it changes
+        const float lr = 0.1f;
+        float decay = TLayer.DecaysWeights ? 0.99f : 1f;
+        var stepped = (float[])p.Clone();
+        var dxSgd = new float[n];
+        DenseSampleKernels<TLayer, TS, TV>.BackwardTiles(ref stepped[w0], ref stepped[b0], ref x[0], ref delta[0], ref dxSgd[0], ref g[w0], ref g[b0], sgd: true, lr, decay);
+        for (int j = 0; j < m; j++)
+        {
+            Near((p[b0 + j] * (double)decay) - (lr * delta[j]), stepped[b0 + j], what + $": b[{j}] after SGD");
+            for (int i = 0; i < n; i++)
+            {
+                double expected = (TLayer.DecaysWeights ? p[w0 + (j * n) + i] * (double)decay : p[w0 + (j * n) + i]) - (lr * (double)delta[j] * x[i]);
+                Near(expected, stepped[w0 + (j * n) + i], what + $": W[{j}, {i}] after SGD");
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(dx[i], dxSgd[i]);
+        }
+
+        // the first layer's SGD rows, then the product, equal the fused pass bit for bit
+        var separate = (float[])p.Clone();
+        DenseSampleKernels<TLayer, TS, TV>.SgdRows(ref separate[w0], ref separate[b0], ref x[0], ref delta[0], lr, decay, 0, m);
+        var zSeparate = new float[m];
+        DenseSampleKernels<TLayer, TS, TV>.Product(ref separate[w0], ref separate[b0], ref next[0], ref zSeparate[0], 0, m);
+        var fused = (float[])p.Clone();
+        var zFused = new float[m];
+        DenseSampleKernels<TLayer, TS, TV>.SgdRowsThenProduct(ref fused[w0], ref fused[b0], ref x[0], ref delta[0], lr, decay, ref next[0], ref zFused[0], 0, m);
+        Assert.Equal(separate, fused);
+        Assert.Equal(zSeparate, zFused);
+        for (int j = 0; j < m; j++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(stepped[w0 + (j * n) + i], separate[w0 + (j * n) + i]);
+            }
+        }
+
+        CheckProducts<TLayer, TS, TV>(p, what);
+    }
+
+    /// <summary>The batch products: forward with the activation in the epilogue, dE/dX, and the SGD step of W.</summary>
+    private static void CheckProducts<TLayer, TS, TV>(float[] p, string what)
+        where TLayer : struct, IDenseLayer
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int n = TLayer.Inputs, m = TLayer.Units, w0 = TLayer.WeightOffset, b0 = TLayer.BiasOffset;
+        const int rows = 7; // a tile of six rows and one more
+        var random = new DeterministicRandom(rows * n + m);
+        float[] x = Random(ref random, rows * n);
+        float[] delta = Random(ref random, rows * m);
+        var packed = new float[n * m];
+        for (int j = 0; j < m; j++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                packed[(i * m) + j] = p[w0 + (j * n) + i];
+            }
+        }
+
+        var z = new float[rows * m];
+        var forward = new Product
+        {
+            A = ref x[0], ARow = n, AStep = 1, B = ref packed[0], BStep = m, C = ref z[0], CRow = m,
+            Bias = ref p[b0], Rows = rows, Columns = m, ColumnStart = 0, ColumnEnd = m, Steps = n,
+        };
+        Gemm.Run<TS, TV, ForwardEpilogue<TLayer>>(ref forward);
+        for (int s = 0; s < rows; s++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                double zj = Dot(p, w0 + (j * n), x.AsSpan(s * n).ToArray(), n) + p[b0 + j];
+                double expected = TLayer.FusesActivation ? Activate(TLayer.Activation, zj, TLayer.Alpha) : zj;
+                Near(expected, z[(s * m) + j], what + $": Z[{s}, {j}]");
+            }
+        }
+
+        var dx = new float[rows * n];
+        var input = new Product
+        {
+            A = ref delta[0], ARow = m, AStep = 1, B = ref p[w0], BStep = n, C = ref dx[0], CRow = n,
+            Rows = rows, Columns = n, ColumnStart = 0, ColumnEnd = n, Steps = m,
+        };
+        Gemm.Run<TS, TV, PlainEpilogue>(ref input);
+        var updated = (float[])p.Clone();
+        const float scale = -0.05f, decay = 0.99f;
+        var weights = new Product
+        {
+            A = ref delta[0], ARow = 1, AStep = m, B = ref x[0], BStep = n, C = ref updated[w0], CRow = n,
+            Rows = m, Columns = n, ColumnStart = 0, ColumnEnd = n, Steps = rows, Scale = scale, Decay = decay,
+        };
+        Gemm.Run<TS, TV, UpdateEpilogue<TLayer>>(ref weights);
+        for (int i = 0; i < n; i++)
+        {
+            for (int s = 0; s < rows; s++)
+            {
+                double sum = 0;
+                for (int j = 0; j < m; j++)
+                {
+                    sum += (double)delta[(s * m) + j] * p[w0 + (j * n) + i];
+                }
+
+                Near(sum, dx[(s * n) + i], what + $": dE/dX[{s}, {i}]");
+            }
+
+            for (int j = 0; j < m; j++)
+            {
+                double gradient = 0;
+                for (int s = 0; s < rows; s++)
+                {
+                    gradient += (double)delta[(s * m) + j] * x[(s * n) + i];
+                }
+
+                double old = p[w0 + (j * n) + i] * (double)(TLayer.DecaysWeights ? decay : 1f);
+                Near(old + (scale * gradient), updated[w0 + (j * n) + i], what + $": W[{j}, {i}] after the batch step");
+            }
+        }
+    }
+
+    private static float[] Random(ref DeterministicRandom random, int length)
+    {
+        var values = new float[length];
+        random.FillUniform(values, 1f);
+        return values;
+    }
+
+    private static double Dot(float[] w, int offset, float[] x, int n)
+    {
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += (double)w[offset + i] * x[i];
+        }
+
+        return sum;
+    }
+
+    private static double Activate(Activation activation, double z, double alpha) => activation switch
+    {
+        Activation.ReLU => Math.Max(0, z),
+        Activation.LeakyReLU => z > 0 ? z : alpha * z,
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-z)),
+        Activation.Tanh => Math.Tanh(z),
+        _ => z,
+    };
+
+    private static double Derivative(Activation activation, double a, double alpha) => activation switch
+    {
+        Activation.ReLU => a > 0 ? 1 : 0,
+        Activation.LeakyReLU => a > 0 ? 1 : alpha,
+        Activation.Sigmoid => a * (1 - a),
+        Activation.Tanh => 1 - (a * a),
+        _ => 1,
+    };
+
+    private static void Near(double expected, float actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+}
