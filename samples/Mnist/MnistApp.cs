@@ -13,7 +13,29 @@ namespace NetGen.Samples;
 /// <summary>Loads the digits, trains or loads the classifier, and shows what it learned.</summary>
 internal sealed class MnistApp(TextWriter output)
 {
-    private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+    private readonly IAnsiConsole _console = CreateConsole(output);
+
+    /// <summary>
+    /// Colours and live progress bars on a terminal; plain text when the output goes to a file or a pipe
+    /// (CI logs): no ANSI escapes, and lines as long as they are rather than wrapped at 80 columns.
+    /// </summary>
+    private static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        bool plain = ReferenceEquals(output, Console.Out) ? Console.IsOutputRedirected : output is not StreamWriter { BaseStream: FileStream };
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (plain)
+        {
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
 
     public int Run(TrainingSettings settings)
     {
@@ -97,8 +119,8 @@ internal sealed class MnistApp(TextWriter output)
     }
 
     private static string Describe(EpochReport report) =>
-        $"epoch {report.Epoch,2}/{report.Epochs}  loss {report.TrainLoss:F4}  test loss {report.Validation!.Loss:F4}  " +
-        $"test accuracy {report.Validation.Accuracy,7:P2}  {report.SamplesPerSecond,6:N0}/s";
+        $"epoch {report.Epoch,2}/{report.Epochs}  loss {report.TrainLoss:F4}  train accuracy {report.TrainAccuracy,7:P2}  " +
+        $"test loss {report.Validation!.Loss:F4}  test accuracy {report.Validation.Accuracy,7:P2}  {report.SamplesPerSecond,7:N0} samples/s";
 
     private int Evaluate(TrainingSettings settings)
     {
@@ -115,7 +137,7 @@ internal sealed class MnistApp(TextWriter output)
 
     private void ShowConfusion(ConfusionMatrix confusion)
     {
-        var table = new Table().Title("Confusion matrix: rows are the true digits, columns the predictions").Border(TableBorder.Rounded);
+        var table = new Table().Title("Confusion matrix: rows are the true digits, columns the predictions").Border(_console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.Ascii);
         table.AddColumn(new TableColumn("digit").RightAligned());
         for (int p = 0; p < confusion.ClassCount; p++)
         {
@@ -130,7 +152,7 @@ internal sealed class MnistApp(TextWriter output)
             for (int p = 0; p < confusion.ClassCount; p++)
             {
                 int count = confusion[a, p];
-                cells[p + 1] = count == 0 ? "[grey]·[/]" : a == p ? $"[green]{count}[/]" : $"[yellow]{count}[/]";
+                cells[p + 1] = count == 0 ? (_console.Profile.Capabilities.Ansi ? "[grey]·[/]" : ".") : a == p ? $"[green]{count}[/]" : $"[yellow]{count}[/]";
             }
 
             cells[^1] = confusion.Recall(a).ToString("P1", CultureInfo.InvariantCulture);

@@ -37,6 +37,40 @@ public sealed class TrainerTests
         Assert.Equal(2 * 500, batches.Reports.Count);
         Assert.Equal(evaluation.Accuracy, epochs.Reports[^1].Validation!.Accuracy);
         Assert.True(epochs.Reports[1].TrainLoss < epochs.Reports[0].TrainLoss);
+
+        // the training accuracy is the network's on the training data after the epoch
+        EpochReport last = epochs.Reports[^1];
+        Assert.Equal(Evaluator.Evaluate(network, train).Accuracy, last.TrainAccuracy);
+        Assert.True(last.TrainAccuracy >= 0.90, $"training accuracy {last.TrainAccuracy:P2}");
+    }
+
+    [Fact]
+    public void An_epoch_report_prints_as_one_readable_line()
+    {
+        Dataset data = Classes(90, seed: 2);
+        var epochs = new Recorder<EpochReport>();
+        new Trainer(new TrainerOptions { Epochs = 1, BatchSize = 8, LearningRate = 0.1f }).Train(new TinyNet(1), data, data.Copy(0, 30), epochs);
+
+        string line = epochs.Reports.Single().ToString();
+        Assert.DoesNotContain('\n', line);
+        Assert.StartsWith("epoch 1/1: loss ", line, StringComparison.Ordinal);
+        Assert.Contains("train accuracy ", line, StringComparison.Ordinal);
+        Assert.Contains(", validation loss ", line, StringComparison.Ordinal);
+        Assert.Contains(" samples/s)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Confusion", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_training_evaluation_can_be_turned_off()
+    {
+        Dataset data = Classes(40, seed: 2);
+        var epochs = new Recorder<EpochReport>();
+        new Trainer(new TrainerOptions { Epochs = 1, BatchSize = 8, LearningRate = 0.1f, EvaluateTraining = false }).Train(new TinyNet(1), data, epochProgress: epochs);
+
+        EpochReport report = epochs.Reports.Single();
+        Assert.Null(report.Training);
+        Assert.True(double.IsNaN(report.TrainAccuracy));
+        Assert.DoesNotContain("accuracy", report.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,5 +196,14 @@ public sealed class TrainerTests
         float[] x = [.. Enumerable.Range(0, count * 3).Select(_ => (2 * random.NextSingle()) - 1)];
         float[] y = [.. Enumerable.Range(0, count).Select(s => scale * (MathF.Sin(3 * x[3 * s]) + MathF.Sin(3 * x[(3 * s) + 1]) + MathF.Sin(3 * x[(3 * s) + 2])))];
         return new Dataset(x, 3, y, 1);
+    }
+
+    /// <summary>Three classes of 4 features: the class is which of the first three features is largest.</summary>
+    internal static Dataset Classes(int count, int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        float[] x = [.. Enumerable.Range(0, count * 4).Select(_ => (2 * random.NextSingle()) - 1)];
+        int[] labels = [.. Enumerable.Range(0, count).Select(s => x[4 * s] > x[(4 * s) + 1] ? (x[4 * s] > x[(4 * s) + 2] ? 0 : 2) : (x[(4 * s) + 1] > x[(4 * s) + 2] ? 1 : 2))];
+        return Dataset.FromLabels(x, 4, labels, 3);
     }
 }

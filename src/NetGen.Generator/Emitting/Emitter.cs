@@ -37,7 +37,8 @@ internal static class Emitter
         }
 
         WriteClassDocumentation(writer, plan);
-        using (writer.Block("partial class " + Literals.Identifier(model.ClassName) + " : global::NetGen.INetwork"))
+        string interfaces = plan.IsClassifier ? "global::NetGen.INetwork, global::NetGen.IClassifier" : "global::NetGen.INetwork";
+        using (writer.Block("partial class " + Literals.Identifier(model.ClassName) + " : " + interfaces))
         {
             new NetworkWriter(writer, plan).Write();
         }

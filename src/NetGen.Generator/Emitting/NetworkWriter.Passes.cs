@@ -46,6 +46,31 @@ internal sealed partial class NetworkWriter
         _w.Line();
     }
 
+    /// <summary>The most probable class, on classifiers.</summary>
+    private void WriteClassify()
+    {
+        if (!_plan.IsClassifier)
+        {
+            return;
+        }
+
+        bool softmax = Last.Layer.Activation == ActivationKind.Softmax;
+        _w.Line(softmax
+            ? "/// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>"
+            : "/// <summary>The class of one sample, and its probability: 1 when the sigmoid output is at least 0.5, else 0.</summary>");
+        _w.Line("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> values.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"input\"/> has the wrong length.</exception>");
+        Generated();
+        using (_w.Block($"public global::NetGen.ClassPrediction Classify({Names.ReadOnlySpan} input)"))
+        {
+            CheckLength("input", Names.InputSize);
+            _w.Line("Infer(input);");
+            _w.Line($"return global::NetGen.ClassPrediction.FromOutputs({Output});");
+        }
+
+        _w.Line();
+    }
+
     private void WritePredict()
     {
         _w.Line("/// <summary>Computes the outputs of n samples stored row after row.</summary>");

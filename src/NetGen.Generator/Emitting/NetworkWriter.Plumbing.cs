@@ -18,10 +18,10 @@ internal sealed partial class NetworkWriter
         }
 
         _w.Line();
-        Comment("INetwork: the sizes are constants of this class, so the interface reads them explicitly.");
-        _w.Line($"{PlumbingAttributes} global::NetGen.NetworkInfo global::NetGen.INetwork.Info => Info;");
-        _w.Line($"{PlumbingAttributes} int global::NetGen.INetwork.InputSize => {Names.InputSize};");
-        _w.Line($"{PlumbingAttributes} int global::NetGen.INetwork.OutputSize => {Names.OutputSize};");
-        _w.Line($"{PlumbingAttributes} int global::NetGen.INetwork.ParameterCount => {Names.ParameterCount};");
+        Comment("IPredictor: the sizes are constants of this class, so the interface reads them explicitly.");
+        _w.Line($"{PlumbingAttributes} global::NetGen.NetworkInfo global::NetGen.IPredictor.Info => Info;");
+        _w.Line($"{PlumbingAttributes} int global::NetGen.IPredictor.InputSize => {Names.InputSize};");
+        _w.Line($"{PlumbingAttributes} int global::NetGen.IPredictor.OutputSize => {Names.OutputSize};");
+        _w.Line($"{PlumbingAttributes} int global::NetGen.IPredictor.ParameterCount => {Names.ParameterCount};");
     }
 }

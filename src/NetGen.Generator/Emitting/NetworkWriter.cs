@@ -37,6 +37,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         // each public method, then the pass it runs
         WriteForward();
         WriteInfer();
+        WriteClassify();
         WritePredict();
         WriteForwardBatch();
         WriteBackward();

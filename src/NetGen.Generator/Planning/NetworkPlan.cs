@@ -22,6 +22,7 @@ namespace NetGen.Generator.Planning;
 /// <param name="Sequence">With <paramref name="UpdatesInPlace"/>, the steps of one sample of <c>TrainSequential</c>, whose first layer's step is fused with the next sample's product.</param>
 /// <param name="BatchForward">The steps of a batch's forward pass.</param>
 /// <param name="BatchTraining">The steps of a batch's backward pass and update, after the loss.</param>
+/// <param name="IsClassifier">Whether the outputs are class probabilities (a softmax, or a single sigmoid), so the network gets <c>Classify</c>.</param>
 /// <param name="Comments">Whether the generated code explains each step with its math (the NetGenMathComments option).</param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
@@ -36,6 +37,7 @@ internal sealed record NetworkPlan(
     EquatableArray<Step> Sequence,
     EquatableArray<Step> BatchForward,
     EquatableArray<Step> BatchTraining,
+    bool IsClassifier,
     bool Comments)
 {
     public LayerPlan First => Layers[0];

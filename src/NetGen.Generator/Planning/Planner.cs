@@ -99,6 +99,7 @@ internal static class Planner
             sequence.ToEquatableArray(),
             batchForward.ToEquatableArray(),
             batchTraining.ToEquatableArray(),
+            IsClassifier: model.LastLayer.Activation == ActivationKind.Softmax || (model.LastLayer.Activation == ActivationKind.Sigmoid && model.OutputSize == 1),
             Comments: options.MathComments);
     }
 

@@ -8,21 +8,27 @@ namespace NetGen.Evaluation;
 /// <param name="Loss">Mean loss per sample.</param>
 /// <param name="Accuracy">Fraction of samples whose predicted class is their class; NaN when the targets are not classes.</param>
 /// <param name="Confusion">Counts of (actual, predicted) classes; null when the targets are not classes.</param>
-public sealed record Evaluation(int Count, double Loss, double Accuracy, ConfusionMatrix? Confusion);
+public sealed record Evaluation(int Count, double Loss, double Accuracy, ConfusionMatrix? Confusion)
+{
+    /// <summary>One line: "loss 0.2456, accuracy 92.80% on 2,000 samples" (no accuracy when the targets are not classes).</summary>
+    public override string ToString() => double.IsNaN(Accuracy)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"loss {Loss:F4} on {Count:N0} samples")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"loss {Loss:F4}, accuracy {Accuracy:P2} on {Count:N0} samples");
+}
 
 /// <summary>
 /// Computes the loss, accuracy and confusion matrix of a network on a dataset, with
-/// <see cref="INetwork.Predict"/> over batches. Holds its output buffer, so evaluating again allocates
+/// <see cref="IPredictor.Predict"/> over batches. Holds its output buffer, so evaluating again allocates
 /// only the result.
 /// </summary>
 public sealed class Evaluator
 {
-    private readonly INetwork _network;
+    private readonly IPredictor _network;
     private readonly int _batchSize;
     private readonly float[] _outputs;
 
     /// <summary>An evaluator for <paramref name="network"/> that predicts <paramref name="batchSize"/> samples at a time.</summary>
-    public Evaluator(INetwork network, int batchSize = 256)
+    public Evaluator(IPredictor network, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -32,7 +38,7 @@ public sealed class Evaluator
     }
 
     /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/>.</summary>
-    public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256) =>
+    public static Evaluation Evaluate(IPredictor network, Dataset data, int batchSize = 256) =>
         new Evaluator(network, batchSize).Evaluate(data);
 
     /// <summary>Evaluates the network on <paramref name="data"/>.</summary>

@@ -60,7 +60,7 @@ public sealed class Trainer
         }
 
         var run = new Run(network, _options);
-        var evaluator = validation is null ? null : new Evaluator(network);
+        var evaluator = validation is null && !_options.EvaluateTraining ? null : new Evaluator(network);
         var history = new List<EpochReport>();
         double bestLoss = double.PositiveInfinity;
         int? bestEpoch = null;
@@ -107,12 +107,14 @@ public sealed class Trainer
                     bestEpoch);
             }
 
-            Evaluation.Evaluation? evaluation = evaluator?.Evaluate(validation!);
+            Evaluation.Evaluation? evaluation = validation is null ? null : evaluator!.Evaluate(validation);
+            Evaluation.Evaluation? trained = _options.EvaluateTraining ? evaluator!.Evaluate(train) : null;
             var report = new EpochReport(
                 epoch + 1,
                 _options.Epochs,
                 learningRate,
                 lossSum / train.Count,
+                trained,
                 evaluation,
                 clock.Elapsed,
                 train.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));

@@ -28,6 +28,12 @@ public sealed record TrainerOptions
     /// <summary>Whether to shuffle the training data before each epoch. Default true.</summary>
     public bool Shuffle { get; init; } = true;
 
+    /// <summary>
+    /// Whether each epoch's report carries the loss and accuracy on the training data after the epoch
+    /// (<see cref="EpochReport.Training"/>): one more forward pass over it, not counted in the epoch's time. Default true.
+    /// </summary>
+    public bool EvaluateTraining { get; init; } = true;
+
     /// <summary>Stop early on the validation loss; needs validation data. Default none.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
 

@@ -19,17 +19,50 @@ public readonly record struct BatchReport(int Epoch, int Batch, int BatchCount, 
 /// <param name="Epochs">The number of epochs of the run.</param>
 /// <param name="LearningRate">The learning rate used.</param>
 /// <param name="TrainLoss">Mean training loss over the epoch's batches (each measured before its update).</param>
+/// <param name="Training">Loss and accuracy on the training data after the epoch, unless <see cref="TrainerOptions.EvaluateTraining"/> is off.</param>
 /// <param name="Validation">Loss and accuracy on the validation data after the epoch, when there is some.</param>
-/// <param name="Duration">Time spent training (not validating).</param>
+/// <param name="Duration">Time spent training (not evaluating).</param>
 /// <param name="SamplesPerSecond">Training throughput.</param>
 public sealed record EpochReport(
     int Epoch,
     int Epochs,
     float LearningRate,
     double TrainLoss,
+    Evaluation.Evaluation? Training,
     Evaluation.Evaluation? Validation,
     TimeSpan Duration,
-    double SamplesPerSecond);
+    double SamplesPerSecond)
+{
+    /// <summary>Accuracy on the training data after the epoch; NaN when it was not measured or the targets are not classes.</summary>
+    public double TrainAccuracy => Training?.Accuracy ?? double.NaN;
+
+    /// <summary>Accuracy on the validation data after the epoch; NaN without validation data or when the targets are not classes.</summary>
+    public double ValidationAccuracy => Validation?.Accuracy ?? double.NaN;
+
+    /// <summary>One line: "epoch 3/15: loss 0.2345, train accuracy 93.10%, validation loss 0.2456, accuracy 92.80%, lr 0.1, 0.05 s (160,000 samples/s)".</summary>
+    public override string ToString()
+    {
+        var line = new System.Text.StringBuilder();
+        System.Globalization.CultureInfo c = System.Globalization.CultureInfo.InvariantCulture;
+        line.Append(c, $"epoch {Epoch}/{Epochs}: loss {TrainLoss:F4}");
+        if (!double.IsNaN(TrainAccuracy))
+        {
+            line.Append(c, $", train accuracy {TrainAccuracy:P2}");
+        }
+
+        if (Validation is { } validation)
+        {
+            line.Append(c, $", validation loss {validation.Loss:F4}");
+            if (!double.IsNaN(validation.Accuracy))
+            {
+                line.Append(c, $", accuracy {validation.Accuracy:P2}");
+            }
+        }
+
+        line.Append(c, $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s ({SamplesPerSecond:N0} samples/s)");
+        return line.ToString();
+    }
+}
 
 /// <summary>Why a training run ended.</summary>
 public enum TrainingOutcome

@@ -15,7 +15,7 @@ namespace Samples.Digits
     /// <para>101,770 parameters in all. Loss: cross-entropy, E = -sum t ln y, fused with softmax (dE/dz = y - t).</para>
     /// <para>Optimizer: SGD, p -= lr g.</para>
     /// </remarks>
-    partial class MnistClassifier : global::NetGen.INetwork
+    partial class MnistClassifier : global::NetGen.INetwork, global::NetGen.IClassifier
     {
         /// <summary>Number of inputs of one sample.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -170,6 +170,17 @@ namespace Samples.Digits
             global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: true);
             // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2)
             global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
+        }
+
+        /// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>
+        /// <param name="input">The sample, <see cref="InputSize"/> values.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="input"/> has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
+        {
+            global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
+            Infer(input);
+            return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
         }
 
         /// <summary>Computes the outputs of n samples stored row after row.</summary>
@@ -417,10 +428,10 @@ namespace Samples.Digits
             _layer2.EnsureBatchCapacity(rows);
         }
 
-        // INetwork: the sizes are constants of this class, so the interface reads them explicitly.
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.INetwork.Info => Info;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.InputSize => InputSize;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.OutputSize => OutputSize;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.ParameterCount => ParameterCount;
+        // IPredictor: the sizes are constants of this class, so the interface reads them explicitly.
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.IPredictor.Info => Info;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.InputSize => InputSize;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.OutputSize => OutputSize;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.ParameterCount => ParameterCount;
     }
 }

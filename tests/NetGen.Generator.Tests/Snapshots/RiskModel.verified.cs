@@ -431,11 +431,11 @@ namespace Samples.Tabular
                 _layer4.EnsureBatchCapacity(rows);
             }
 
-            // INetwork: the sizes are constants of this class, so the interface reads them explicitly.
-            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.INetwork.Info => Info;
-            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.InputSize => InputSize;
-            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.OutputSize => OutputSize;
-            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.ParameterCount => ParameterCount;
+            // IPredictor: the sizes are constants of this class, so the interface reads them explicitly.
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.IPredictor.Info => Info;
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.InputSize => InputSize;
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.OutputSize => OutputSize;
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.ParameterCount => ParameterCount;
         }
     }
 }

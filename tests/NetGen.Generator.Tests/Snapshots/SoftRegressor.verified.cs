@@ -15,7 +15,7 @@ namespace Samples
     /// <para>51 parameters in all. Loss: squared error, E = 1/2 sum (y - t)^2.</para>
     /// <para>Optimizer: momentum (PyTorch's SGD with momentum), g = dE/dp + 0.0005 p, v = 0.8 v + g, p -= lr v.</para>
     /// </remarks>
-    partial class SoftRegressor : global::NetGen.INetwork
+    partial class SoftRegressor : global::NetGen.INetwork, global::NetGen.IClassifier
     {
         /// <summary>Number of inputs of one sample.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -162,6 +162,17 @@ namespace Samples
             global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: false);
             // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2)
             global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
+        }
+
+        /// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>
+        /// <param name="input">The sample, <see cref="InputSize"/> values.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="input"/> has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
+        {
+            global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(SoftRegressor), nameof(input), input.Length, InputSize, nameof(InputSize));
+            Infer(input);
+            return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
         }
 
         /// <summary>Computes the outputs of n samples stored row after row.</summary>
@@ -351,10 +362,10 @@ namespace Samples
             _layer2.EnsureBatchCapacity(rows);
         }
 
-        // INetwork: the sizes are constants of this class, so the interface reads them explicitly.
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.INetwork.Info => Info;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.InputSize => InputSize;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.OutputSize => OutputSize;
-        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.ParameterCount => ParameterCount;
+        // IPredictor: the sizes are constants of this class, so the interface reads them explicitly.
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.IPredictor.Info => Info;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.InputSize => InputSize;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.OutputSize => OutputSize;
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.ParameterCount => ParameterCount;
     }
 }

@@ -13,7 +13,7 @@
 /// <para>13 parameters in all. Loss: squared error, E = 1/2 sum (y - t)^2.</para>
 /// <para>Optimizer: SGD, p -= lr g.</para>
 /// </remarks>
-partial class XorNetwork : global::NetGen.INetwork
+partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
 {
     /// <summary>Number of inputs of one sample.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
@@ -168,6 +168,17 @@ partial class XorNetwork : global::NetGen.INetwork
         global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: false);
         // layer 2: z2 = W2 a1 + b2, a2 = sigmoid(z2)
         global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
+    }
+
+    /// <summary>The class of one sample, and its probability: 1 when the sigmoid output is at least 0.5, else 0.</summary>
+    /// <param name="input">The sample, <see cref="InputSize"/> values.</param>
+    /// <exception cref="global::System.ArgumentException"><paramref name="input"/> has the wrong length.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+    public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
+    {
+        global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(XorNetwork), nameof(input), input.Length, InputSize, nameof(InputSize));
+        Infer(input);
+        return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
     }
 
     /// <summary>Computes the outputs of n samples stored row after row.</summary>
@@ -415,9 +426,9 @@ partial class XorNetwork : global::NetGen.INetwork
         _layer2.EnsureBatchCapacity(rows);
     }
 
-    // INetwork: the sizes are constants of this class, so the interface reads them explicitly.
-    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.INetwork.Info => Info;
-    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.InputSize => InputSize;
-    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.OutputSize => OutputSize;
-    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.INetwork.ParameterCount => ParameterCount;
+    // IPredictor: the sizes are constants of this class, so the interface reads them explicitly.
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] global::NetGen.NetworkInfo global::NetGen.IPredictor.Info => Info;
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.InputSize => InputSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.OutputSize => OutputSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage] int global::NetGen.IPredictor.ParameterCount => ParameterCount;
 }

@@ -1,19 +1,21 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace NetGen.Checkpoints;
+namespace NetGen.Internal;
 
 /// <summary>One float32 tensor of a safetensors file.</summary>
 /// <param name="Name">The tensor's name, such as <c>0.weight</c>.</param>
 /// <param name="Shape">Its dimensions, such as [128, 784].</param>
 /// <param name="Begin">Offset of its first byte in the data section.</param>
 /// <param name="End">Offset after its last byte in the data section.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record SafeTensorEntry(string Name, long[] Shape, long Begin, long End)
 {
     /// <summary>Number of values, the product of the shape.</summary>
@@ -23,8 +25,10 @@ public sealed record SafeTensorEntry(string Name, long[] Shape, long Begin, long
 /// <summary>
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a UTF-8 JSON header
 /// naming each tensor's dtype, shape and data offsets (plus an optional string-to-string
-/// <c>__metadata__</c>), then the raw little-endian data. NetGen reads and writes F32 tensors only.
+/// <c>__metadata__</c>), then the raw little-endian data. NetGen reads and writes F32 tensors only. Users
+/// save and load networks with <see cref="Checkpoints.Checkpoint"/>; this is the file format underneath.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SafeTensorsFile
 {
     /// <summary>The largest header accepted, as in the reference implementation: 100 MB.</summary>
