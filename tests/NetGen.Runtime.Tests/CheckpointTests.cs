@@ -158,6 +158,13 @@ public sealed class CheckpointTests : IDisposable
         { "overlapping tensors", "overlap" },
         { "gap between tensors", "gap" },
         { "size and offsets disagree", "needs 80 bytes" },
+        { "gzip", "this is a gzip file, not a safetensors file" },
+        { "zip", "this is a zip file (PyTorch's .pt format?), not a safetensors file" },
+        { "text", "this is a text file, not a safetensors file" },
+        { "header not an object", "not a JSON object" },
+        { "header not utf-8", "not valid UTF-8" },
+        { "duplicate tensor", "'0.bias' is declared twice" },
+        { "negative dimension", "invalid dimension -4" },
         { "truncated data", "outside" },
     };
 
@@ -174,6 +181,93 @@ public sealed class CheckpointTests : IDisposable
         Assert.StartsWith("bad.safetensors: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Equal(before, network.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void A_value_that_is_not_finite_is_refused_naming_the_tensor_and_where(float bad, string shown)
+    {
+        var saved = Trained(new TinyAdamNet(1));
+        DenseLayerInfo second = TinyAdamNet.Info.Layers[1];
+        saved.Parameters[second.WeightOffset + (2 * second.Inputs) + 1] = bad; // row 2, column 1
+        string path = _files.PathOf("diverged.safetensors");
+        Checkpoint.Save(saved, path);
+        var network = Trained(new TinyAdamNet(2));
+        float[] parameters = network.Parameters.ToArray(), state = network.OptimizerState.ToArray();
+
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(network, path));
+
+        Assert.StartsWith("diverged.safetensors: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"tensor '{second.ModuleIndex}.weight' holds {shown} at [2, 1]", e.Message, StringComparison.Ordinal);
+        Assert.Equal(parameters, network.Parameters.ToArray());
+        Assert.Equal(state, network.OptimizerState.ToArray());
+    }
+
+    [Fact]
+    public void Another_optimizers_state_is_left_out_and_said_in_the_notes()
+    {
+        string path = _files.PathOf("momentum.safetensors");
+        var momentum = Trained(new TinyMomentumNet(1));
+        Checkpoint.Save(momentum, path);
+        var adam = Trained(new TinyAdamNet(2));
+        float[] state = adam.OptimizerState.ToArray();
+        long steps = adam.StepCount;
+
+        CheckpointInfo info = Checkpoint.Load(adam, path);
+
+        Assert.Equal(momentum.Parameters.ToArray(), adam.Parameters.ToArray());
+        Assert.Equal(state, adam.OptimizerState.ToArray());
+        Assert.Equal(steps, adam.StepCount);
+        Assert.False(info.RestoredOptimizerState);
+        string note = Assert.Single(info.Notes);
+        Assert.Contains("saved by Momentum and was not loaded: TinyAdamNet uses Adam", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_network_that_only_predicts_takes_the_parameters_and_a_note_about_the_state()
+    {
+        string path = _files.PathOf("adam.safetensors");
+        var adam = Trained(new TinyAdamNet(1));
+        Checkpoint.Save(adam, path);
+        var predictor = new PredictOnly(new TinyAdamNet(2));
+
+        CheckpointInfo info = Checkpoint.Load(predictor, path);
+
+        Assert.Equal(adam.Parameters.ToArray(), predictor.Parameters.ToArray());
+        Assert.False(info.RestoredOptimizerState);
+        Assert.Contains("only predicts", Assert.Single(info.Notes), StringComparison.Ordinal);
+        Span<float> expected = stackalloc float[3], actual = stackalloc float[3];
+        float[] input = [0.3f, -0.2f, 0.9f, 0.1f];
+        adam.Forward(input, expected);
+        predictor.Forward(input, actual);
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+    }
+
+    [Fact]
+    public void A_round_trip_without_optimizer_state_has_no_notes()
+    {
+        string path = _files.PathOf("tiny.safetensors");
+        Checkpoint.Save(Trained(new TinyNet(1)), path);
+        Assert.Empty(Checkpoint.Load(new TinyNet(2), path).Notes);
+    }
+
+    /// <summary>An <see cref="IPredictor"/> that is not an <see cref="INetwork"/>: what an app that only predicts holds.</summary>
+    private sealed class PredictOnly(IPredictor inner) : IPredictor
+    {
+        public NetworkInfo Info => inner.Info;
+
+        public int InputSize => inner.InputSize;
+
+        public int OutputSize => inner.OutputSize;
+
+        public int ParameterCount => inner.ParameterCount;
+
+        public Span<float> Parameters => inner.Parameters;
+
+        public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
+
+        public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs) => inner.Predict(inputs, outputs);
     }
 
     [Fact]
@@ -267,6 +361,28 @@ public sealed class CheckpointTests : IDisposable
         {
             case "empty":
                 return [1, 2, 3];
+            case "gzip":
+                return [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+            case "zip":
+                return [.. "PK\u0003\u0004"u8, .. new byte[60]];
+            case "text":
+                return [.. "0.weight,0.bias\n1,2,3\n"u8];
+            case "header not an object":
+                return builder.Build(jsonOverride: "[1, 2, 3]");
+            case "header not utf-8":
+                byte[] good = builder.Build();
+                good[10] = 0xC3; // a lead byte followed by an ASCII byte
+                return good;
+            case "duplicate tensor":
+                byte[] valid = builder.Build();
+                int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(valid);
+                string json = Encoding.UTF8.GetString(valid, 8, headerLength);
+                int bias = json.IndexOf("\"0.bias\"", StringComparison.Ordinal);
+                int end = json.IndexOf('}', bias) + 1;
+                return builder.Build(jsonOverride: json[..end] + ", " + json[bias..end] + json[end..]);
+            case "negative dimension":
+                builder.Replace("0.weight", shape: [-4, 5]);
+                break;
             case "header length beyond the file":
                 return builder.Build(headerLengthOverride: 1_000_000);
             case "header length over the limit":

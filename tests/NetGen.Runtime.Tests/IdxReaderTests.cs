@@ -106,6 +106,27 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_raw_file_with_more_data_than_its_header_declares_is_refused()
+    {
+        // A header that undercounts would silently drop images; refusing says which number is wrong.
+        string path = _files.Write("padded", ImagesFile(2, 28, 28, new byte[784 * 3]));
+        var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
+        Assert.StartsWith("padded: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1,568", e.Message, StringComparison.Ordinal);
+        Assert.Contains("2,352", e.Message, StringComparison.Ordinal);
+        Assert.Contains("extra data", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gzip_file_whose_data_goes_on_past_its_header_is_refused()
+    {
+        string path = _files.Write("padded.gz", Gzip(LabelsFile([1, 2, 3, 4]).Concat(new byte[] { 5 }).ToArray()));
+        var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path));
+        Assert.StartsWith("padded.gz: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("past the 4 label bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_header_beyond_what_an_array_holds_is_reported()
     {
         string path = _files.Write("huge.gz", Gzip(ImagesFile(int.MaxValue, 1000, 1000, [])));

@@ -13,7 +13,11 @@ namespace NetGen.Checkpoints;
 /// Whether the optimizer state and step count were in the file and restored. (A network without optimizer
 /// state, SGD, takes the file's step count whenever it has one.)
 /// </param>
-public sealed record CheckpointInfo(IReadOnlyDictionary<string, string> Metadata, bool RestoredOptimizerState)
+/// <param name="Notes">
+/// What was in the file but not loaded, in sentences: optimizer state of another optimizer, or any
+/// optimizer state loaded into an inference-only network. Empty when everything was loaded.
+/// </param>
+public sealed record CheckpointInfo(IReadOnlyDictionary<string, string> Metadata, bool RestoredOptimizerState, IReadOnlyList<string> Notes)
 {
     /// <summary>The epoch the trainer recorded, when it did.</summary>
     public int? Epoch => Metadata.TryGetValue(Checkpoint.EpochKey, out string? epoch) && int.TryParse(epoch, CultureInfo.InvariantCulture, out int e) ? e : null;
@@ -55,25 +59,39 @@ public static class Checkpoint
     private const string OptimizerPrefix = "optimizer.";
 
     /// <summary>
-    /// Saves the parameters, and the optimizer state if any, to <paramref name="path"/>: atomically, so a
-    /// failed save leaves an existing file intact.
+    /// Saves the parameters, and for a trainable network (<see cref="INetwork"/>) its optimizer state and step
+    /// count, to <paramref name="path"/>: atomically, so a failed save leaves an existing file intact.
     /// </summary>
-    public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(IPredictor network, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (network is INetwork trainable)
+        {
+            Write(network, trainable.OptimizerState.ToArray(), trainable.StepCount, path, metadata);
+            return;
+        }
+
+        Write(network, [], null, path, metadata);
+    }
+
+    private static void Write(IPredictor network, float[] state, long? stepCount, string path, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var tensors = new List<(string, long[], ReadOnlyMemory<float>)>();
         float[] parameters = network.Parameters.ToArray();
-        float[] state = network.OptimizerState.ToArray();
         foreach ((string name, long[] shape, int offset, int count) in Layout(network.Info))
         {
             tensors.Add((name, shape, parameters.AsMemory(offset, count)));
         }
 
-        foreach ((string suffix, int block) in StateBlocks(network.Info))
+        if (state.Length > 0)
         {
-            foreach ((string name, long[] shape, int offset, int count) in Layout(network.Info))
+            foreach ((string suffix, int block) in StateBlocks(network.Info.Optimizer.Kind))
             {
-                tensors.Add((OptimizerPrefix + name + "." + suffix, shape, state.AsMemory((block * network.ParameterCount) + offset, count)));
+                foreach ((string name, long[] shape, int offset, int count) in Layout(network.Info))
+                {
+                    tensors.Add((OptimizerPrefix + name + "." + suffix, shape, state.AsMemory((block * network.ParameterCount) + offset, count)));
+                }
             }
         }
 
@@ -82,8 +100,12 @@ public static class Checkpoint
             ["format"] = "pt",
             [NetworkKey] = network.Info.Name,
             [OptimizerKey] = network.Info.Optimizer.Kind.ToString(),
-            [StepCountKey] = network.StepCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (stepCount is { } steps)
+        {
+            allMetadata[StepCountKey] = steps.ToString(CultureInfo.InvariantCulture);
+        }
+
         foreach ((string key, string value) in metadata ?? new Dictionary<string, string>())
         {
             allMetadata[key] = value;
@@ -93,31 +115,34 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Loads parameters saved by <see cref="Save"/> or by PyTorch into <paramref name="network"/>. The whole
-    /// file is checked first: on any problem nothing of the network changes.
+    /// Loads parameters saved by <see cref="Save"/> or by PyTorch into <paramref name="network"/>, and into a
+    /// trainable network (<see cref="INetwork"/>) the optimizer state and step count when the file has the
+    /// network's. The whole file is checked first: on any problem nothing of the network changes.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is corrupt or was saved from a different network.</exception>
-    public static CheckpointInfo Load(INetwork network, string path)
+    /// <remarks>
+    /// Refused: a file that is not safetensors, is corrupt, misses a parameter, has one of another shape or
+    /// a tensor the network does not have, or holds a NaN or infinite value (a network with one would only
+    /// ever output NaN). Loaded, and said in <see cref="CheckpointInfo.Notes"/>: optimizer state saved by
+    /// another optimizer, which is left out (the network's own state is left as it is), and any optimizer
+    /// state loaded into a network that only predicts.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is refused; the message names it and says why.</exception>
+    public static CheckpointInfo Load(IPredictor network, string path)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return Read(network, network as INetwork, path);
+    }
+
+    private static CheckpointInfo Read(IPredictor network, INetwork? trainable, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string fileName = Path.GetFileName(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         (Dictionary<string, SafeTensorEntry> tensors, Dictionary<string, string> metadata, long dataStart) = SafeTensorsFile.ReadHeader(stream, fileName);
 
         NetworkInfo info = network.Info;
+        var notes = new List<string>();
         var expected = Layout(info).ToList();
-        var stateTensors = StateBlocks(info)
-            .SelectMany(block => expected.Select(e => (Name: OptimizerPrefix + e.Name + "." + block.Suffix, e.Shape)))
-            .ToList();
-        int stateFound = stateTensors.Count(t => tensors.ContainsKey(t.Name));
-        if (stateFound > 0 && stateFound < stateTensors.Count)
-        {
-            string missing = stateTensors.First(t => !tensors.ContainsKey(t.Name)).Name;
-            throw new InvalidDataException($"{fileName}: the optimizer state is incomplete: tensor '{missing}' is missing.");
-        }
-
-        bool hasState = stateFound > 0;
-
         foreach (string name in tensors.Keys)
         {
             bool known = expected.Any(e => e.Name == name) || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
@@ -132,12 +157,33 @@ public static class Checkpoint
             CheckTensor(tensors, name, shape, fileName, info.Name);
         }
 
-        if (hasState)
+        // The optimizer state: the network's own (every tensor, or none), or another optimizer's, which is left out.
+        Optimizer own = info.Optimizer.Kind;
+        var stateTensors = StateBlocks(own)
+            .SelectMany(block => expected.Select(e => (Name: OptimizerPrefix + e.Name + "." + block.Suffix, e.Shape)))
+            .ToList();
+        int stateFound = stateTensors.Count(t => tensors.ContainsKey(t.Name));
+        bool foreignState = tensors.Keys.Any(n => n.StartsWith(OptimizerPrefix, StringComparison.Ordinal) && !stateTensors.Any(t => t.Name == n));
+        if (stateFound > 0 && stateFound < stateTensors.Count)
         {
-            foreach ((string name, long[] shape) in stateTensors)
-            {
-                CheckTensor(tensors, name, shape, fileName, info.Name);
-            }
+            string missing = stateTensors.First(t => !tensors.ContainsKey(t.Name)).Name;
+            throw new InvalidDataException($"{fileName}: the optimizer state is incomplete: tensor '{missing}' is missing.");
+        }
+
+        bool hasState = stateFound > 0 && trainable is not null;
+        string savedBy = metadata.TryGetValue(OptimizerKey, out string? optimizer) ? optimizer : "another optimizer";
+        if (trainable is null && (stateFound > 0 || foreignState))
+        {
+            notes.Add($"The optimizer state in {fileName} was not loaded: {info.Name} only predicts.");
+        }
+        else if (foreignState && stateFound == 0)
+        {
+            notes.Add($"The optimizer state in {fileName} was saved by {savedBy} and was not loaded: {info.Name} uses {own}, whose state was left as it was.");
+        }
+
+        foreach ((string name, long[] shape) in hasState ? stateTensors : [])
+        {
+            CheckTensor(tensors, name, shape, fileName, info.Name);
         }
 
         // The step count goes with the optimizer state; a network without state (SGD) takes it on its own,
@@ -151,36 +197,63 @@ public static class Checkpoint
                 : $"{fileName}: {StepCountKey} in the metadata is not a step count ('{steps}').");
         }
 
-        bool restoreStepCount = hasState || (hasStepCount && network.OptimizerState.IsEmpty);
+        bool restoreStepCount = trainable is not null && (hasState || (hasStepCount && trainable.OptimizerState.IsEmpty && !foreignState));
 
-        // Everything checked: read into staging buffers, then change the network.
+        // Everything checked: read into staging buffers, check every value is finite, then change the network.
         var parameters = new float[network.ParameterCount];
-        foreach ((string name, _, int offset, int count) in expected)
+        foreach ((string name, long[] shape, int offset, int count) in expected)
         {
-            SafeTensorsFile.ReadValues(stream, dataStart, tensors[name], parameters.AsSpan(offset, count));
+            ReadFinite(stream, dataStart, tensors[name], shape, parameters.AsSpan(offset, count), fileName);
         }
 
         float[]? state = null;
         if (hasState)
         {
-            state = new float[network.OptimizerState.Length];
-            foreach ((string suffix, int block) in StateBlocks(info))
+            state = new float[trainable!.OptimizerState.Length];
+            foreach ((string suffix, int block) in StateBlocks(own))
             {
-                foreach ((string name, _, int offset, int count) in expected)
+                foreach ((string name, long[] shape, int offset, int count) in expected)
                 {
-                    SafeTensorsFile.ReadValues(stream, dataStart, tensors[OptimizerPrefix + name + "." + suffix], state.AsSpan((block * network.ParameterCount) + offset, count));
+                    string tensor = OptimizerPrefix + name + "." + suffix;
+                    ReadFinite(stream, dataStart, tensors[tensor], shape, state.AsSpan((block * network.ParameterCount) + offset, count), fileName);
                 }
             }
         }
 
         parameters.CopyTo(network.Parameters);
-        state?.CopyTo(network.OptimizerState);
+        state?.CopyTo(trainable!.OptimizerState);
         if (restoreStepCount)
         {
-            network.StepCount = stepCount;
+            trainable!.StepCount = stepCount;
         }
 
-        return new CheckpointInfo(metadata, state is not null);
+        return new CheckpointInfo(metadata, state is not null, notes);
+    }
+
+    /// <summary>Reads a tensor's values, refusing the file when one is NaN or infinite.</summary>
+    private static void ReadFinite(Stream stream, long dataStart, SafeTensorEntry entry, long[] shape, Span<float> destination, string fileName)
+    {
+        SafeTensorsFile.ReadValues(stream, dataStart, entry, destination);
+        int bad = FirstNonFinite(destination);
+        if (bad >= 0)
+        {
+            string where = shape.Length == 2 ? $"[{bad / shape[1]}, {bad % shape[1]}]" : $"[{bad}]";
+            string value = destination[bad].ToString(CultureInfo.InvariantCulture);
+            throw new InvalidDataException($"{fileName}: tensor '{entry.Name}' holds {value} at {where}; NetGen loads finite values only (was the file saved after training diverged?).");
+        }
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The name of a dense layer's weight or bias tensor: its index in the equivalent nn.Sequential, then the role.</summary>
@@ -197,7 +270,7 @@ public static class Checkpoint
     }
 
     /// <summary>The optimizer's state blocks and PyTorch's name for each.</summary>
-    private static IEnumerable<(string Suffix, int Block)> StateBlocks(NetworkInfo info) => info.Optimizer.Kind switch
+    private static IEnumerable<(string Suffix, int Block)> StateBlocks(Optimizer optimizer) => optimizer switch
     {
         Optimizer.Momentum => [("momentum_buffer", 0)],
         Optimizer.Adam => [("exp_avg", 0), ("exp_avg_sq", 1)],

@@ -47,7 +47,7 @@ public static class IdxReader
     {
         using var file = new IdxFile(path);
         int[] dimensions = file.ReadHeader(ImagesMagic, "images", 3);
-        long values = (long)dimensions[0] * dimensions[1] * dimensions[2];
+        long values = file.ValueCount(dimensions, "pixel");
         float[] pixels = file.ReadBytes<float>(values, "pixel", static (source, destination) =>
         {
             ReadOnlySpan<float> scaled = s_byteOver255;
@@ -83,7 +83,8 @@ public static class IdxReader
     private sealed class IdxFile : IDisposable
     {
         private const int ChunkSize = 1 << 16;
-        private const int InitialCapacity = 1 << 22;
+        /// <summary>A compressed file's destination starts at this many times the compressed size (MNIST's ratio is about 5), then doubles as data arrives.</summary>
+        private const int InitialExpansion = 8;
 
         private readonly string _name;
         private readonly FileStream _file;
@@ -130,7 +131,24 @@ public static class IdxReader
             return dimensions;
         }
 
-        /// <summary>Reads <paramref name="count"/> data bytes and converts them into a new array, chunk by chunk.</summary>
+        /// <summary>The product of the dimensions, refused when it is more than an array can hold (and before it could overflow).</summary>
+        public long ValueCount(int[] dimensions, string what)
+        {
+            long count = 1;
+            foreach (int d in dimensions)
+            {
+                // every d is at most int.MaxValue and count at most MaxValues, so the product fits a long
+                count *= d;
+                if (count > MaxValues)
+                {
+                    throw Error($"header's dimensions [{string.Join(", ", dimensions)}] make more {what} values than an array can hold: more than {MaxValues:N0}");
+                }
+            }
+
+            return count;
+        }
+
+        /// <summary>Reads <paramref name="count"/> data bytes and converts them into a new array, chunk by chunk; the file must end there.</summary>
         public T[] ReadBytes<T>(long count, string what, ConvertChunk<T> convert)
         {
             if (count > MaxValues)
@@ -138,12 +156,18 @@ public static class IdxReader
                 throw Error($"header declares {count:N0} {what} values, more than the {MaxValues:N0} an array can hold");
             }
 
-            if (!_compressed && _file.Length - _headerLength < count)
+            long available = _file.Length - _headerLength;
+            if (!_compressed && available < count)
             {
-                throw Error($"header declares {count:N0} {what} bytes, but the file holds only {_file.Length - _headerLength:N0} after its header (truncated file?)");
+                throw Error($"header declares {count:N0} {what} bytes, but the file holds only {available:N0} after its header (truncated file?)");
             }
 
-            var destination = new T[Math.Min(count, _compressed ? InitialCapacity : count)];
+            if (!_compressed && available > count)
+            {
+                throw Error($"header declares {count:N0} {what} bytes, but the file holds {available:N0} after its header (extra data, or a header that is wrong?)");
+            }
+
+            var destination = new T[Math.Min(count, _compressed ? (InitialExpansion * _file.Length) + ChunkSize : count)];
             byte[] chunk = new byte[ChunkSize];
             long done = 0;
             while (done < count)
@@ -162,6 +186,11 @@ public static class IdxReader
 
                 convert(chunk.AsSpan(0, got), destination.AsSpan((int)done, got));
                 done += got;
+            }
+
+            if (_compressed && Read(chunk.AsSpan(0, 1)) > 0)
+            {
+                throw Error($"the data goes on past the {count:N0} {what} bytes its header declares (extra data, or a header that is wrong?)");
             }
 
             return destination;

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace NetGen.Internal;
@@ -103,18 +104,23 @@ public static class SafeTensorsFile
     public static (Dictionary<string, SafeTensorEntry> Tensors, Dictionary<string, string> Metadata, long DataStart) ReadHeader(Stream stream, string fileName)
     {
         long fileLength = stream.Length;
+        Span<byte> prefix = stackalloc byte[8];
+        stream.Position = 0;
+        int got = stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false);
+        if (NotSafeTensors(prefix.Slice(0, got)) is { } what)
+        {
+            throw Error(fileName, $"this is {what}, not a safetensors file");
+        }
+
         if (fileLength < 8)
         {
             throw Error(fileName, $"the file has {fileLength} bytes, too few for a safetensors header");
         }
 
-        Span<byte> prefix = stackalloc byte[8];
-        stream.Position = 0;
-        stream.ReadExactly(prefix);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)MaxHeaderLength)
         {
-            throw Error(fileName, $"the header length is {headerLength:N0} bytes, more than the {MaxHeaderLength:N0} allowed");
+            throw Error(fileName, $"the header length is {headerLength:N0} bytes, more than the {MaxHeaderLength:N0} allowed (not a safetensors file?)");
         }
 
         if ((long)headerLength > fileLength - 8)
@@ -126,6 +132,15 @@ public static class SafeTensorsFile
         stream.ReadExactly(header);
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
+        if (headerLength < 2 || header[0] != (byte)'{')
+        {
+            throw Error(fileName, "the header is not a JSON object (not a safetensors file?)");
+        }
+
+        if (!Utf8.IsValid(header))
+        {
+            throw Error(fileName, "the header is not valid UTF-8 text");
+        }
 
         var tensors = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -145,16 +160,56 @@ public static class SafeTensorsFile
                     continue;
                 }
 
-                tensors[property.Name] = ReadEntry(property, dataLength, fileName);
+                if (!tensors.TryAdd(property.Name, ReadEntry(property, dataLength, fileName)))
+                {
+                    throw Error(fileName, $"tensor '{property.Name}' is declared twice");
+                }
             }
         }
         catch (JsonException e)
         {
             throw Error(fileName, "the header is not valid JSON: " + e.Message.TrimEnd('.'), e);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json's complaint about a value it cannot turn into a string
+            throw Error(fileName, "the header has a value that cannot be read: " + e.Message.TrimEnd('.'), e);
+        }
 
         CheckLayout(tensors.Values, dataLength, fileName);
         return (tensors, metadata, dataStart);
+    }
+
+    /// <summary>What a file is when its first bytes show it is not safetensors: a gzip file, or text; null otherwise.</summary>
+    private static string? NotSafeTensors(ReadOnlySpan<byte> start)
+    {
+        if (start.Length >= 2 && start[0] == 0x1F && start[1] == 0x8B)
+        {
+            return "a gzip file";
+        }
+
+        if (start.Length >= 4 && start[0] == (byte)'P' && start[1] == (byte)'K' && start[2] == 3 && start[3] == 4)
+        {
+            return "a zip file (PyTorch's .pt format?)";
+        }
+
+        // the little-endian length of any header NetGen accepts (under 100 MB) ends in at least four zero
+        // bytes; text has none
+        if (start.Length == 8 && start.IndexOf((byte)0) < 0)
+        {
+            bool printable = true;
+            foreach (byte b in start)
+            {
+                printable &= b is (>= 0x20 and < 0x7F) or (byte)'\n' or (byte)'\r' or (byte)'\t';
+            }
+
+            if (printable)
+            {
+                return "a text file";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads one tensor's values, whose entry <see cref="ReadHeader"/> checked.</summary>
@@ -191,20 +246,40 @@ public static class SafeTensorsFile
             throw Error(fileName, $"tensor '{name}' has dtype {dtype}, but NetGen reads F32 only");
         }
 
-        long[] dimensions = [.. shape.EnumerateArray().Select(d => d.TryGetInt64(out long v) && v >= 0 ? v : throw Error(fileName, $"tensor '{name}' has an invalid dimension {d}"))];
-        long begin = offsets[0].TryGetInt64(out long b) ? b : -1, end = offsets[1].TryGetInt64(out long e) ? e : -1;
+        long[] dimensions = [.. shape.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out long v) && v >= 0 && v <= int.MaxValue ? v : throw Error(fileName, $"tensor '{name}' has an invalid dimension {d}"))];
+        long begin = Offset(offsets[0]), end = Offset(offsets[1]);
         if (begin < 0 || end < begin || end > dataLength)
         {
             throw Error(fileName, $"tensor '{name}' has data_offsets [{offsets[0]}, {offsets[1]}] outside the {dataLength:N0} data bytes (truncated file?)");
         }
 
         var entry = new SafeTensorEntry(name, dimensions, begin, end);
-        if (dimensions.Any(d => d > int.MaxValue) || entry.Count * 4 != end - begin)
+        if (!Fits(dimensions, end - begin))
         {
             throw Error(fileName, $"tensor '{name}' of shape [{string.Join(", ", dimensions)}] needs {entry.Count * 4:N0} bytes, but its data_offsets span {end - begin:N0}");
         }
 
         return entry;
+    }
+
+    private static long Offset(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long value) ? value : -1;
+
+    /// <summary>Whether a shape's values take exactly <paramref name="bytes"/> bytes of float32, computed without overflow.</summary>
+    private static bool Fits(long[] dimensions, long bytes)
+    {
+        long values = 1;
+        foreach (long d in dimensions)
+        {
+            if (d != 0 && values > (bytes / 4) / d)
+            {
+                return false;
+            }
+
+            values *= d;
+        }
+
+        return values * 4 == bytes;
     }
 
     private static void ReadMetadata(JsonElement element, Dictionary<string, string> metadata, string fileName)
