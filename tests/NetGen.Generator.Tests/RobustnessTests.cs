@@ -53,6 +53,30 @@ public sealed class RobustnessTests
         }
     }
 
+    /// <summary>The file with each one of its tokens deleted: a keystroke too many, a word cut, a bracket lost.</summary>
+    [Fact]
+    public void Every_deletion_of_one_token_is_handled()
+    {
+        const string source = """
+            using NetGen;
+            namespace N;
+            public partial class Outer
+            {
+                [Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Momentum, Momentum = 0.8f, WeightDecay = 1e-4f)]
+                [Input(5)] [Dense(units: 4, Activation.LeakyReLU, Alpha = 0.1f)] [Dense(4)] [Tanh] [Dense(3)] [Softmax]
+                public sealed partial class Net;
+            }
+            """;
+
+        CSharpCompilationCache cache = new();
+        var tokens = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source).GetRoot().DescendantTokens().ToList();
+        Assert.True(tokens.Count > 80, $"only {tokens.Count} tokens");
+        foreach (SyntaxToken token in tokens.Where(t => t.Span.Length > 0))
+        {
+            AssertRobust(source.Remove(token.SpanStart, token.Span.Length), cache);
+        }
+    }
+
     /// <summary>A compilation's references are reused across the many prefixes, which keeps this test fast.</summary>
     private sealed class CSharpCompilationCache
     {
