@@ -11,8 +11,11 @@ using Spectre.Console;
 namespace NetGen.Samples;
 
 /// <summary>Loads the digits, trains or loads the classifier, and shows what it learned.</summary>
-internal sealed class MnistApp(TextWriter output)
+internal sealed class MnistApp(TextWriter output, TextWriter errors)
 {
+    /// <summary>Exit codes: a bad option or file; training diverged; stopped by Ctrl+C (128 + SIGINT, as shells do).</summary>
+    public const int InvalidInput = 1, Diverged = 2, Interrupted = 130;
+
     private readonly IAnsiConsole _console = CreateConsole(output);
 
     /// <summary>
@@ -41,58 +44,130 @@ internal sealed class MnistApp(TextWriter output)
     {
         try
         {
+            if (Preflight.Check(settings) is { } problem)
+            {
+                return Fail(problem);
+            }
+
             return settings.Load is null ? Train(settings) : Evaluate(settings);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
         {
             // A bad folder or a corrupt file: one clear line on stderr, no stack trace.
-            Console.Error.WriteLine("error: " + e.Message);
-            return 1;
+            return Fail(e.Message);
         }
+    }
+
+    private int Fail(string problem)
+    {
+        errors.WriteLine("error: " + problem);
+        return InvalidInput;
     }
 
     private int Train(TrainingSettings settings)
     {
         (Dataset train, Dataset test) = LoadData(settings.Data);
-        var network = new MnistClassifier(settings.Seed);
+        FileInfo save = Preflight.SavePath(settings);
+        MnistClassifier network;
+        RunSettings run;
+        TrainingPosition start = default;
+        if (settings.Resume is { } resume)
+        {
+            network = new MnistClassifier();
+            CheckpointInfo info;
+            try
+            {
+                info = Checkpoint.Load(network, resume.FullName);
+            }
+            catch (InvalidDataException e)
+            {
+                return Fail("--resume: " + e.Message);
+            }
+
+            if (RunSettings.FromMetadata(info.Metadata) is not { } saved || info.Position is not { } position)
+            {
+                return Fail($"--resume {resume.FullName}: the file holds no run of this sample (its metadata has no mnist.* settings or {Checkpoint.EpochKey}); evaluate it with --load");
+            }
+
+            if (Conflict(settings, saved) is { } conflict)
+            {
+                return Fail(conflict);
+            }
+
+            run = saved with { Epochs = settings.Epochs ?? saved.Epochs };
+            if (position.Epoch >= run.Epochs)
+            {
+                return Fail($"--resume {resume.FullName}: the run has completed its {position.Epoch} epochs; give --epochs more than {position.Epoch} to train on");
+            }
+
+            start = position;
+            _console.MarkupLine($"Resuming the run in {Markup.Escape(resume.FullName)} {position}");
+        }
+        else
+        {
+            RunSettings d = TrainingSettings.Default;
+            run = new RunSettings(settings.Epochs ?? d.Epochs, settings.BatchSize ?? d.BatchSize, settings.LearningRate ?? d.LearningRate, settings.Seed ?? d.Seed);
+            network = new MnistClassifier(run.Seed);
+        }
+
         var trainer = new Trainer(new TrainerOptions
         {
-            Epochs = settings.Epochs,
-            BatchSize = settings.BatchSize,
-            LearningRate = settings.LearningRate,
-            Seed = settings.Seed,
+            Epochs = run.Epochs,
+            BatchSize = run.BatchSize,
+            LearningRate = run.LearningRate,
+            Seed = run.Seed,
+            StartEpoch = start.Epoch,
+            StartBatch = start.Batch,
+            CheckpointPath = save.FullName,
+            CheckpointMetadata = run.ToMetadata(),
         });
 
         _console.MarkupLine($"[bold]MnistClassifier[/] {MnistClassifier.InputSize}-128-{MnistClassifier.OutputSize}, {MnistClassifier.ParameterCount:N0} parameters; " +
             $"{train.Count:N0} training and {test.Count:N0} test digits from {Markup.Escape(settings.Data.FullName)}");
-        _console.MarkupLine($"SGD, learning rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, batches of {settings.BatchSize}, {settings.Epochs} epochs, seed {settings.Seed}");
+        _console.MarkupLine($"SGD, learning rate {run.LearningRate.ToString(CultureInfo.InvariantCulture)}, batches of {run.BatchSize}, {run.Epochs} epochs, seed {run.Seed}; Ctrl+C stops and saves the run");
 
         var clock = Stopwatch.StartNew();
-        TrainingResult result = _console.Profile.Capabilities.Interactive
-            ? TrainWithProgressBars(trainer, network, train, test, settings.Epochs)
-            : trainer.Train(network, train, test, new SynchronousProgress<EpochReport>(report => _console.MarkupLine(Describe(report))));
-        clock.Stop();
-
-        if (result.Outcome == TrainingOutcome.Diverged)
+        TrainingResult result;
+        using (var interruption = new Interruption(errors))
         {
-            _console.MarkupLine($"[red]{Markup.Escape(result.Message)}[/]");
-            return 2;
+            result = _console.Profile.Capabilities.Interactive
+                ? TrainWithProgressBars(trainer, network, train, test, run.Epochs, interruption.Token)
+                : trainer.Train(network, train, test, new SynchronousProgress<EpochReport>(report => _console.MarkupLine(Describe(report))), cancellationToken: interruption.Token);
+        }
+
+        clock.Stop();
+        switch (result.Outcome)
+        {
+            case TrainingOutcome.Canceled:
+                _console.MarkupLine($"Interrupted {result.Position}. The run is saved in {Markup.Escape(save.FullName)}; continue it with --resume {Markup.Escape(save.FullName)}");
+                return Interrupted;
+            case TrainingOutcome.Diverged:
+                _console.MarkupLine($"[red]{Markup.Escape(result.Message)}[/]");
+                return Diverged;
         }
 
         Evaluation.Evaluation evaluation = Evaluator.Evaluate(network, test);
         ShowConfusion(evaluation.Confusion!);
         _console.MarkupLine($"[bold]Test accuracy {evaluation.Accuracy:P2}[/] ({evaluation.Confusion!.Total:N0} digits), mean loss {evaluation.Loss:F4}, trained in {clock.Elapsed.TotalSeconds:F1} s");
-
-        Checkpoint.Save(network, settings.Save.FullName, new System.Collections.Generic.Dictionary<string, string>
-        {
-            [Checkpoint.EpochKey] = settings.Epochs.ToString(CultureInfo.InvariantCulture),
-        });
-        _console.MarkupLine($"Saved the parameters to {Markup.Escape(settings.Save.FullName)}; evaluate them again with --load.");
+        _console.MarkupLine($"Saved the parameters to {Markup.Escape(save.FullName)}; evaluate them again with --load.");
         return 0;
     }
 
+    /// <summary>A setting given on the command line that differs from the one the resumed run was started with.</summary>
+    private static string? Conflict(TrainingSettings settings, RunSettings saved)
+    {
+        static string Text(float value) => value.ToString(CultureInfo.InvariantCulture);
+        return settings switch
+        {
+            { BatchSize: int b } when b != saved.BatchSize => $"--batch {b} differs from the batch size {saved.BatchSize} the run was started with; leave it out to resume the run",
+            { LearningRate: float lr } when lr != saved.LearningRate => $"--lr {Text(lr)} differs from the learning rate {Text(saved.LearningRate)} the run was started with; leave it out to resume the run",
+            { Seed: int seed } when seed != saved.Seed => $"--seed {seed} differs from the seed {saved.Seed} the run was started with; leave it out to resume the run",
+            _ => null,
+        };
+    }
+
     /// <summary>A live progress bar per epoch, which becomes the epoch's summary when it completes.</summary>
-    private TrainingResult TrainWithProgressBars(Trainer trainer, MnistClassifier network, Dataset train, Dataset test, int epochCount)
+    private TrainingResult TrainWithProgressBars(Trainer trainer, MnistClassifier network, Dataset train, Dataset test, int epochCount, System.Threading.CancellationToken cancellationToken)
     {
         TrainingResult result = null!;
         _console.Progress()
@@ -113,7 +188,7 @@ internal sealed class MnistApp(TextWriter output)
                     bar.StopTask();
                     bar = null;
                 });
-                result = trainer.Train(network, train, test, epochs, batches);
+                result = trainer.Train(network, train, test, epochs, batches, cancellationToken);
             });
         return result;
     }
@@ -126,7 +201,15 @@ internal sealed class MnistApp(TextWriter output)
     {
         Dataset test = Mnist.LoadSet(settings.Data.FullName, "t10k");
         var network = new MnistClassifier();
-        Checkpoint.Load(network, settings.Load!.FullName);
+        try
+        {
+            Checkpoint.Load(network, settings.Load!.FullName);
+        }
+        catch (InvalidDataException e)
+        {
+            return Fail("--load: " + e.Message);
+        }
+
         Evaluation.Evaluation evaluation = Evaluator.Evaluate(network, test);
         ShowConfusion(evaluation.Confusion!);
         _console.MarkupLine($"[bold]Test accuracy {evaluation.Accuracy:P2}[/] ({evaluation.Count:N0} digits) of the parameters in {Markup.Escape(settings.Load.FullName)}, mean loss {evaluation.Loss:F4}");

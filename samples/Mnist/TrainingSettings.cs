@@ -1,17 +1,44 @@
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 
 namespace NetGen.Samples;
 
-/// <summary>What the command line asked for.</summary>
+/// <summary>What the command line asked for; null where an option was not given.</summary>
 internal sealed record TrainingSettings(
     DirectoryInfo Data,
-    int Epochs,
-    int BatchSize,
-    float LearningRate,
-    int Seed,
-    FileInfo Save,
-    FileInfo? Load)
+    int? Epochs,
+    int? BatchSize,
+    float? LearningRate,
+    int? Seed,
+    FileInfo? Save,
+    FileInfo? Load,
+    FileInfo? Resume)
 {
     /// <summary>Defaults that reach 94.9-95.5% on the shipped test digits (seeds 1-5) in a few seconds.</summary>
-    public static TrainingSettings Default { get; } = new(new DirectoryInfo("."), 15, 16, 0.1f, 1, new FileInfo("mnist.safetensors"), null);
+    public static RunSettings Default { get; } = new(15, 16, 0.1f, 1);
+}
+
+/// <summary>The settings a run trains with: the same on resuming, so the run ends where it would have.</summary>
+internal sealed record RunSettings(int Epochs, int BatchSize, float LearningRate, int Seed)
+{
+    private const string EpochsKey = "mnist.epochs", BatchKey = "mnist.batch_size", LearningRateKey = "mnist.learning_rate", SeedKey = "mnist.seed";
+
+    /// <summary>The settings as checkpoint metadata.</summary>
+    public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
+    {
+        [EpochsKey] = Epochs.ToString(CultureInfo.InvariantCulture),
+        [BatchKey] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        [LearningRateKey] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        [SeedKey] = Seed.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The settings a checkpoint of this sample recorded, or null when it holds none (saved by something else).</summary>
+    public static RunSettings? FromMetadata(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(EpochsKey, out string? epochs) && int.TryParse(epochs, CultureInfo.InvariantCulture, out int e) &&
+        metadata.TryGetValue(BatchKey, out string? batch) && int.TryParse(batch, CultureInfo.InvariantCulture, out int b) &&
+        metadata.TryGetValue(LearningRateKey, out string? lr) && float.TryParse(lr, CultureInfo.InvariantCulture, out float l) &&
+        metadata.TryGetValue(SeedKey, out string? seed) && int.TryParse(seed, CultureInfo.InvariantCulture, out int s)
+            ? new RunSettings(e, b, l, s)
+            : null;
 }

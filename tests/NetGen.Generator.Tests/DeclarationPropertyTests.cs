@@ -37,9 +37,14 @@ public sealed class DeclarationPropertyTests
     {
         // No shrinking: a failure names the declaration's source, which is what one needs to reproduce it.
         Arbitrary<DeclarationBatch> batches = Arb.From(DeclarationGenerators.Batch(BatchSize));
-        Prop.ForAll(batches, CheckBatch).Check(Config.QuickThrowOnFailure.WithMaxTest(Batches).WithQuietOnSuccess(true));
+        Prop.ForAll(batches, CheckBatch).Check(Replaying(Config.QuickThrowOnFailure.WithMaxTest(Batches).WithQuietOnSuccess(true)));
 
-        // The draw must reach every kind of outcome, or the property says little.
+        // The draw must reach every kind of outcome, or the property says little (a replay runs one batch).
+        if (Environment.GetEnvironmentVariable("NETGEN_PROPERTY_REPLAY") is { Length: > 0 })
+        {
+            return;
+        }
+
         lock (s_tally)
         {
             Assert.True(s_tally.GetValueOrDefault("valid") > Batches * BatchSize / 5, Tally());
@@ -50,6 +55,24 @@ public sealed class DeclarationPropertyTests
                 Assert.True(s_tally.GetValueOrDefault(id) > 0, $"no declaration drew {id}; {Tally()}");
             }
         }
+    }
+
+    /// <summary>
+    /// A failure prints "Replay directly at failing step with (seed,gamma,size)"; NETGEN_PROPERTY_REPLAY=seed,gamma,size
+    /// runs that batch again.
+    /// </summary>
+    private static Config Replaying(Config config)
+    {
+        string? replay = Environment.GetEnvironmentVariable("NETGEN_PROPERTY_REPLAY");
+        if (string.IsNullOrWhiteSpace(replay))
+        {
+            return config;
+        }
+
+        string[] parts = replay.Trim('(', ')', ' ').Split(',');
+        var rnd = new Rnd(ulong.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        int size = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        return config.WithReplay(new Replay(rnd, Microsoft.FSharp.Core.FSharpOption<int>.Some(size))).WithMaxTest(1);
     }
 
     private static string Tally() => string.Join(", ", s_tally.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"));
@@ -199,10 +222,12 @@ public sealed class DeclarationPropertyTests
                 pf.CopyTo(network.Parameters);
                 var y = new float[network.OutputSize];
                 network.Forward([.. x.Select(v => (float)v)], y);
+                int widest = network.Info.Layers.Max(l => l.Inputs);
                 double[] expected = oracle.Forward([.. pf.Select(v => (double)v)], [.. x.Select(v => (double)(float)v)]);
                 for (int k = 0; k < y.Length; k++)
                 {
-                    double tolerance = 1e-4 * (1 + Math.Abs(expected[k]));
+                    // float32 sums of n products drift by about sqrt(n) roundings: a layer of a million inputs needs more room.
+                    double tolerance = (1e-4 + (2e-6 * Math.Sqrt(widest))) * (1 + Math.Abs(expected[k]));
                     Assert.True(Math.Abs(y[k] - expected[k]) <= tolerance, $"output {k}: {y[k]} but the oracle says {expected[k]}\n{sources[index]}");
                 }
             }

@@ -151,6 +151,9 @@ public sealed class TrainerTests
         Assert.Equal("LearningRate", Rejected(new TrainerOptions { LearningRate = float.NaN }));
         Assert.Equal("LearningRate", Rejected(new TrainerOptions { LearningRate = 0 }));
         Assert.Equal("StartEpoch", Rejected(new TrainerOptions { Epochs = 3, StartEpoch = 3 }));
+        Assert.Equal("StartBatch", Rejected(new TrainerOptions { StartBatch = -1 }));
+        Assert.Equal("CheckpointEveryEpochs", Rejected(new TrainerOptions { CheckpointEveryEpochs = 0 }));
+        Assert.Equal("CheckpointPath", Rejected(new TrainerOptions { CheckpointPath = string.Empty }));
         Assert.Equal("MaxGradientNorm", Rejected(new TrainerOptions { MaxGradientNorm = -1 }));
         Assert.Equal("EarlyStopping", Rejected(new TrainerOptions { EarlyStopping = new EarlyStopping(0) }));
     }
@@ -172,9 +175,14 @@ public sealed class TrainerTests
         using var cancellation = new CancellationTokenSource();
         var batches = new Recorder<BatchReport>();
         var progress = new Progress(batches, cancellation, after: 3);
-        Assert.Throws<OperationCanceledException>(() =>
-            new Trainer(new TrainerOptions { BatchSize = 2 }).Train(new RegressionNet(), Regression(40, 1), batchProgress: progress, cancellationToken: cancellation.Token));
+        TrainingResult result = new Trainer(new TrainerOptions { BatchSize = 2 })
+            .Train(new RegressionNet(), Regression(40, 1), batchProgress: progress, cancellationToken: cancellation.Token);
+
         Assert.Equal(3, batches.Reports.Count);
+        Assert.Equal(TrainingOutcome.Canceled, result.Outcome);
+        Assert.Equal(new TrainingPosition(0, 3), result.Position);
+        Assert.Equal("Canceled in epoch 1, after batch 3.", result.Message);
+        Assert.Null(result.CheckpointPath);
     }
 
     private sealed class Progress(Recorder<BatchReport> inner, CancellationTokenSource source, int after) : IProgress<BatchReport>

@@ -59,8 +59,9 @@ public sealed class TrainingControlTests : IDisposable
         INetwork first = Create(optimizer);
         using var stop = new CancellationTokenSource();
         var stopAfterTwo = new Recorder([], report => { if (report.Epoch == 2) { stop.Cancel(); } });
-        Assert.Throws<OperationCanceledException>(() =>
-            new Trainer(options).Train(first, data.Copy(0, data.Count), epochProgress: stopAfterTwo, cancellationToken: stop.Token));
+        TrainingResult stopped = new Trainer(options).Train(first, data.Copy(0, data.Count), epochProgress: stopAfterTwo, cancellationToken: stop.Token);
+        Assert.Equal(TrainingOutcome.Canceled, stopped.Outcome);
+        Assert.Equal(new TrainingPosition(2, 0), stopped.Position);
         INetwork resumed = SaveAndLoadIntoAFreshNetwork(first, optimizer);
         new Trainer(options with { StartEpoch = 2 }).Train(resumed, data.Copy(0, data.Count));
 

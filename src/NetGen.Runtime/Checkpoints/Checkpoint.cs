@@ -19,8 +19,17 @@ namespace NetGen.Checkpoints;
 /// </param>
 public sealed record CheckpointInfo(IReadOnlyDictionary<string, string> Metadata, bool RestoredOptimizerState, IReadOnlyList<string> Notes)
 {
-    /// <summary>The epoch the trainer recorded, when it did.</summary>
-    public int? Epoch => Metadata.TryGetValue(Checkpoint.EpochKey, out string? epoch) && int.TryParse(epoch, CultureInfo.InvariantCulture, out int e) ? e : null;
+    /// <summary>The number of epochs completed when the trainer saved, when it recorded one.</summary>
+    public int? Epoch => Count(Checkpoint.EpochKey);
+
+    /// <summary>The number of batches of the next epoch completed when the trainer saved (a run stopped mid-epoch), when it recorded one.</summary>
+    public int? Batch => Count(Checkpoint.BatchKey);
+
+    /// <summary>Where the training run that saved the file was: resume with <see cref="Training.TrainerOptions.ResumingAt"/>.</summary>
+    public Training.TrainingPosition? Position => Epoch is int epoch ? new Training.TrainingPosition(epoch, Batch ?? 0) : null;
+
+    private int? Count(string key) =>
+        Metadata.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : null;
 }
 
 /// <summary>
@@ -53,8 +62,11 @@ public static class Checkpoint
     /// <summary>Metadata key of the optimizer's kind.</summary>
     public const string OptimizerKey = "netgen.optimizer";
 
-    /// <summary>Metadata key of the epoch a trainer saved at.</summary>
+    /// <summary>Metadata key of the number of epochs completed when a trainer saved.</summary>
     public const string EpochKey = "netgen.epoch";
+
+    /// <summary>Metadata key of the number of batches of the next epoch completed when a trainer saved mid-epoch.</summary>
+    public const string BatchKey = "netgen.batch";
 
     private const string OptimizerPrefix = "optimizer.";
 

@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Numerics.Tensors;
 using System.Threading;
+using NetGen.Checkpoints;
 using NetGen.Data;
 using NetGen.Evaluation;
 
@@ -11,8 +14,9 @@ namespace NetGen.Training;
 /// <summary>
 /// Trains any <see cref="INetwork"/> with minibatches: each epoch shuffles the training data (seeded),
 /// updates once per batch, then evaluates on the validation data. Reports progress through
-/// <see cref="IProgress{T}"/>, stops when the loss diverges (restoring the last good parameters) or
-/// when the validation loss stops improving (restoring the best).
+/// <see cref="IProgress{T}"/>; stops when the loss diverges (restoring the last good parameters), when the
+/// validation loss stops improving (restoring the best), or when cancelled (after the batch it is training);
+/// saves checkpoints on request, from which a run resumes to the same parameters, bit for bit.
 /// </summary>
 public sealed class Trainer
 {
@@ -33,7 +37,13 @@ public sealed class Trainer
     /// <param name="validation">Data to evaluate after each epoch, or null.</param>
     /// <param name="epochProgress">Receives a report after each epoch.</param>
     /// <param name="batchProgress">Receives a report after each batch.</param>
-    /// <param name="cancellationToken">Cancels between batches; the network keeps the updates made so far.</param>
+    /// <param name="cancellationToken">
+    /// Stops the run before its next batch: the network keeps the updates made so far, a checkpoint is saved
+    /// when <see cref="TrainerOptions.CheckpointPath"/> is set, and the result is <see cref="TrainingOutcome.Canceled"/>
+    /// with the <see cref="TrainingResult.Position"/> to resume from.
+    /// </param>
+    /// <exception cref="ArgumentException">The data does not fit the network, or <see cref="TrainerOptions.StartBatch"/> is past the epoch's batches.</exception>
+    /// <exception cref="IOException">A checkpoint could not be saved (the run stops; the previous checkpoint is intact).</exception>
     public TrainingResult Train(
         INetwork network,
         Dataset train,
@@ -59,11 +69,25 @@ public sealed class Trainer
             throw new ArgumentException("The training data is empty.", nameof(train));
         }
 
+        int batchCount = train.Batches(_options.BatchSize).Count;
+        if (_options.StartBatch >= batchCount)
+        {
+            throw new ArgumentException($"StartBatch is {_options.StartBatch}, but an epoch of {train.Count} samples in batches of {_options.BatchSize} has only {batchCount} batches.", nameof(train));
+        }
+
+        if (_options.CheckpointPath is { } checkpointPath)
+        {
+            AtomicFile.CheckWritable(checkpointPath); // now, not after the first epoch
+        }
+
         var run = new Run(network, _options);
         var evaluator = validation is null && !_options.EvaluateTraining ? null : new Evaluator(network);
         var history = new List<EpochReport>();
         double bestLoss = double.PositiveInfinity;
         int? bestEpoch = null;
+        string? checkpoint = null;
+        TrainingResult Result(TrainingOutcome outcome, string message, TrainingPosition position) =>
+            new(outcome, message, history, bestEpoch, position, checkpoint);
 
         for (int epoch = _options.StartEpoch; epoch < _options.Epochs; epoch++)
         {
@@ -73,38 +97,50 @@ public sealed class Trainer
                 train.Shuffle(EpochSeed(_options.Seed, epoch));
             }
 
+            // The last parameters known good: those at the start of the epoch, or where this run resumed.
+            var start = new TrainingPosition(epoch, epoch == _options.StartEpoch ? _options.StartBatch : 0);
             run.LastGood.Capture();
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
-            int batchCount = train.Batches(_options.BatchSize).Count, number = 0;
-            foreach (Batch batch in train.Batches(run.CallSize))
+            int samples = 0, done = start.Batch;
+            for (int first = start.Batch * _options.BatchSize; first < train.Count;)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    var here = new TrainingPosition(epoch, done);
+                    checkpoint = SaveCheckpoint(network, here) ?? checkpoint;
+                    return Result(TrainingOutcome.Canceled, $"Canceled {here}{Saved(checkpoint, here)}.", here);
+                }
+
+                Batch batch = train.Slice(first, Math.Min(run.CallSize, train.Count - first));
                 float loss = run.Train(batch, learningRate);
+                int updates = run.UpdatesPerCall(batch);
                 if (!float.IsFinite(loss))
                 {
                     run.LastGood.Restore();
-                    return new TrainingResult(
+                    string batches = updates == 1 ? $"batch {done + 1}" : $"batches {done + 1}-{done + updates}";
+                    return Result(
                         TrainingOutcome.Diverged,
-                        $"Training stopped in epoch {epoch + 1}, batch {number + 1}: the loss became {loss}. The parameters were restored to those {(epoch == _options.StartEpoch ? "before training" : $"after epoch {epoch}")}. Try a smaller learning rate.",
-                        history,
-                        bestEpoch);
+                        $"Training diverged in epoch {epoch + 1}, {batches} of {batchCount}: the loss became {loss.ToString(CultureInfo.InvariantCulture)} at learning rate {learningRate.ToString(CultureInfo.InvariantCulture)}. " +
+                        $"The parameters were restored to those {start}, the last known finite. Try a smaller learning rate.",
+                        start);
                 }
 
                 lossSum += (double)loss * batch.Count;
-                number += run.UpdatesPerCall(batch);
-                batchProgress?.Report(new BatchReport(epoch + 1, number, batchCount, loss));
+                samples += batch.Count;
+                done += updates;
+                first += batch.Count;
+                batchProgress?.Report(new BatchReport(epoch + 1, done, batchCount, loss));
             }
 
             clock.Stop();
             if (!AllFinite(network.Parameters))
             {
                 run.LastGood.Restore();
-                return new TrainingResult(
+                return Result(
                     TrainingOutcome.Diverged,
-                    $"Training stopped after epoch {epoch + 1}: a parameter became NaN or infinite. The parameters were restored to those before that epoch. Try a smaller learning rate.",
-                    history,
-                    bestEpoch);
+                    $"Training diverged in epoch {epoch + 1}: a parameter became NaN or infinite in its last batch. The parameters were restored to those {start}, the last known finite. Try a smaller learning rate.",
+                    start);
             }
 
             Evaluation.Evaluation? evaluation = validation is null ? null : evaluator!.Evaluate(validation);
@@ -113,14 +149,15 @@ public sealed class Trainer
                 epoch + 1,
                 _options.Epochs,
                 learningRate,
-                lossSum / train.Count,
+                lossSum / samples,
                 trained,
                 evaluation,
                 clock.Elapsed,
-                train.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+                samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
             history.Add(report);
             epochProgress?.Report(report);
 
+            var end = new TrainingPosition(epoch + 1, 0);
             if (evaluation is not null)
             {
                 if (evaluation.Loss < bestLoss - (_options.EarlyStopping?.MinDelta ?? 0))
@@ -135,22 +172,53 @@ public sealed class Trainer
                 else if (_options.EarlyStopping is { } stopping && epoch + 1 - bestEpoch.GetValueOrDefault(_options.StartEpoch) >= stopping.Patience)
                 {
                     string restored = bestEpoch is null ? "No epoch improved on the starting loss; the parameters were left as they are." : $"The parameters of epoch {bestEpoch} were restored.";
-                    if (bestEpoch is not null)
+                    var position = end;
+                    if (bestEpoch is int best)
                     {
                         run.Best!.Restore();
+                        position = new TrainingPosition(best, 0);
                     }
 
-                    return new TrainingResult(
+                    checkpoint = SaveCheckpoint(network, position) ?? checkpoint;
+                    return Result(
                         TrainingOutcome.EarlyStopped,
                         $"Stopped early after epoch {epoch + 1}: the validation loss has not improved for {stopping.Patience} epochs. {restored}",
-                        history,
-                        bestEpoch);
+                        position);
                 }
+            }
+
+            if ((epoch + 1) % _options.CheckpointEveryEpochs == 0 || epoch + 1 == _options.Epochs)
+            {
+                checkpoint = SaveCheckpoint(network, end) ?? checkpoint;
             }
         }
 
-        return new TrainingResult(TrainingOutcome.Completed, $"Trained {_options.Epochs - _options.StartEpoch} epochs.", history, bestEpoch);
+        var last = new TrainingPosition(_options.Epochs, 0);
+        return Result(TrainingOutcome.Completed, $"Trained {_options.Epochs - _options.StartEpoch} epochs{Saved(checkpoint, last)}.", last);
     }
+
+    /// <summary>Saves a checkpoint at <paramref name="position"/> when the options ask for them; returns its path.</summary>
+    private string? SaveCheckpoint(INetwork network, TrainingPosition position)
+    {
+        if (_options.CheckpointPath is not { } path)
+        {
+            return null;
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string key, string value) in _options.CheckpointMetadata ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
+        }
+
+        metadata[Checkpoint.EpochKey] = position.Epoch.ToString(CultureInfo.InvariantCulture);
+        metadata[Checkpoint.BatchKey] = position.Batch.ToString(CultureInfo.InvariantCulture);
+        Checkpoint.Save(network, path, metadata);
+        return path;
+    }
+
+    private static string Saved(string? checkpoint, TrainingPosition position) =>
+        checkpoint is null ? string.Empty : $"; the checkpoint {checkpoint} holds the parameters {position}";
 
     /// <summary>The shuffle seed of an epoch: depends only on the run's seed and the epoch, so a resumed run shuffles alike.</summary>
     public static long EpochSeed(long seed, int epoch) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace NetGen.Training;
 
@@ -49,6 +50,28 @@ public sealed record TrainerOptions
     /// </summary>
     public int StartEpoch { get; init; }
 
+    /// <summary>
+    /// Number of batches of epoch <see cref="StartEpoch"/> already done, to resume a run that stopped
+    /// mid-epoch: that epoch is shuffled as it was and its first batches are skipped. Default 0.
+    /// </summary>
+    public int StartBatch { get; init; }
+
+    /// <summary>
+    /// Where to save a checkpoint (with <see cref="Checkpoints.Checkpoint.Save"/>: atomically, parameters, optimizer
+    /// state, and the run's position in the metadata) every <see cref="CheckpointEveryEpochs"/> epochs, after the
+    /// last epoch, and when the run is canceled. Default none.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Epochs between checkpoints, at least 1. Default 1.</summary>
+    public int CheckpointEveryEpochs { get; init; } = 1;
+
+    /// <summary>More metadata for every checkpoint, such as the settings needed to resume the run. Default none.</summary>
+    public IReadOnlyDictionary<string, string>? CheckpointMetadata { get; init; }
+
+    /// <summary>These options, resuming at <paramref name="position"/> (from <see cref="TrainingResult.Position"/> or <see cref="Checkpoints.CheckpointInfo.Position"/>).</summary>
+    public TrainerOptions ResumingAt(TrainingPosition position) => this with { StartEpoch = position.Epoch, StartBatch = position.Batch };
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; its name is the parameter name.</exception>
     public void Validate()
@@ -71,6 +94,21 @@ public sealed record TrainerOptions
         if (StartEpoch < 0 || StartEpoch >= Epochs)
         {
             throw new ArgumentOutOfRangeException(nameof(StartEpoch), StartEpoch, $"StartEpoch must be in [0, Epochs = {Epochs}).");
+        }
+
+        if (StartBatch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StartBatch), StartBatch, "StartBatch must be 0 or more.");
+        }
+
+        if (CheckpointEveryEpochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
+        }
+
+        if (CheckpointPath is { Length: 0 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointPath), CheckpointPath, "CheckpointPath must be a file name, or null for no checkpoints.");
         }
 
         if (MaxGradientNorm is { } norm && (!(norm > 0) || float.IsInfinity(norm)))

@@ -73,8 +73,25 @@ public enum TrainingOutcome
     /// <summary>The validation loss stopped improving; the best epoch's parameters were restored.</summary>
     EarlyStopped = 1,
 
-    /// <summary>The loss became NaN or infinite; the last good parameters were restored.</summary>
+    /// <summary>
+    /// The loss or a parameter became NaN or infinite; the parameters, optimizer state and step count were
+    /// restored to those at the start of the epoch (or where the run resumed), the last ones known finite.
+    /// </summary>
     Diverged = 2,
+
+    /// <summary>The cancellation token was canceled; the run stopped after the batch it was training, keeping its updates.</summary>
+    Canceled = 3,
+}
+
+/// <summary>Where a training run is: <paramref name="Epoch"/> epochs completed, and <paramref name="Batch"/> batches of the next one.</summary>
+/// <param name="Epoch">Epochs completed, from 0.</param>
+/// <param name="Batch">Batches of the epoch after them completed, from 0.</param>
+public readonly record struct TrainingPosition(int Epoch, int Batch)
+{
+    /// <summary>"after epoch 2" or "in epoch 3, after batch 120".</summary>
+    public override string ToString() => Batch == 0
+        ? (Epoch == 0 ? "before the first epoch" : $"after epoch {Epoch}")
+        : $"in epoch {Epoch + 1}, after batch {Batch}";
 }
 
 /// <summary>The result of <see cref="Trainer.Train"/>.</summary>
@@ -82,4 +99,9 @@ public enum TrainingOutcome
 /// <param name="Message">A sentence saying what happened, for people.</param>
 /// <param name="History">One report per epoch that completed.</param>
 /// <param name="BestEpoch">The 1-based epoch with the lowest validation loss, when there was validation data.</param>
-public sealed record TrainingResult(TrainingOutcome Outcome, string Message, IReadOnlyList<EpochReport> History, int? BestEpoch);
+/// <param name="Position">
+/// Where the network's parameters are in the run: after the last epoch when it completed, where it stopped when
+/// canceled, where they were restored to when it diverged or stopped early. Resume with <see cref="TrainerOptions.ResumingAt"/>.
+/// </param>
+/// <param name="CheckpointPath">The checkpoint saved last (<see cref="TrainerOptions.CheckpointPath"/>), or null when none was saved.</param>
+public sealed record TrainingResult(TrainingOutcome Outcome, string Message, IReadOnlyList<EpochReport> History, int? BestEpoch, TrainingPosition Position, string? CheckpointPath = null);
