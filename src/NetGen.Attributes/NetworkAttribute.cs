@@ -34,4 +34,22 @@ public sealed class NetworkAttribute : Attribute
     /// decoupled (p -= lr * wd * p, the AdamW form) for Adam. Default 0.
     /// </summary>
     public float WeightDecay { get; set; }
+
+    /// <summary>
+    /// A safetensors file of trained parameters to compile into the network, such as one saved by
+    /// <c>Checkpoint.Save</c> or by PyTorch (tensors named <c>0.weight</c>, <c>0.bias</c>, ... as in the
+    /// equivalent <c>nn.Sequential</c>; float32). Give it to the compiler as an item of the project:
+    /// <c>&lt;AdditionalFiles Include="digits.safetensors" /&gt;</c>. The generator checks every tensor against
+    /// the declaration and embeds the values; the parameterless constructor starts from them, with no file
+    /// read at run time. A path relative to the declaring file or a file name. Default none.
+    /// </summary>
+    public string? Weights { get; set; }
+
+    /// <summary>
+    /// Whether to generate only what inference needs: the sizes, <c>Info</c>, <c>Parameters</c>, <c>Forward</c>,
+    /// <c>Predict</c> (and <c>Classify</c> on classifiers); no gradients, optimizer state or training methods.
+    /// Such a network implements <c>IPredictor</c>, not <c>INetwork</c>, and may be called from many threads at
+    /// once: each thread works in buffers of its own. Default false.
+    /// </summary>
+    public bool InferenceOnly { get; set; }
 }

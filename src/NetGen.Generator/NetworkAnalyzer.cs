@@ -1,9 +1,13 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Parsing;
+using NetGen.Generator.Weights;
 
 namespace NetGen.Generator;
 
@@ -32,11 +36,17 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            // The weights files of this compilation, read on first need; an item read before is not read again.
+            var weightsFiles = new Lazy<ImmutableArray<WeightsFile>>(() =>
+                [.. start.Options.AdditionalFiles.Where(WeightsFile.IsCandidate).Select(text => s_read.GetValue(text, t => WeightsFile.Read(t, CancellationToken.None)))]);
+            start.RegisterSymbolAction(context => AnalyzeType(context, weightsFiles), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    /// <summary>Weights files by item: an editor hands the analyzer the same item until the file changes.</summary>
+    private static readonly ConditionalWeakTable<AdditionalText, WeightsFile> s_read = new();
+
+    private static void AnalyzeType(SymbolAnalysisContext context, Lazy<ImmutableArray<WeightsFile>> weightsFiles)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -50,9 +60,17 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (Diagnostic diagnostic in NetworkDeclaration.Read(type, network, context.Compilation, context.CancellationToken).Diagnostics)
+        DeclarationResult result = NetworkDeclaration.Read(type, network, context.Compilation, context.CancellationToken);
+        foreach (Diagnostic diagnostic in result.Diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
+        }
+
+        // A valid declaration that embeds weights: the file must be there and fit the layers.
+        if (result.Model is { Weights: not null } model && WeightsReader.Resolve(model, weightsFiles.Value).Problem is { } problem)
+        {
+            Location location = NetworkDeclaration.NamedArgumentLocation(network, "Weights", context.CancellationToken) ?? Location.None;
+            context.ReportDiagnostic(WeightsReader.ToDiagnostic(problem, location));
         }
     }
 

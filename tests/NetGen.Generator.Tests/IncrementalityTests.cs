@@ -89,6 +89,37 @@ public sealed class IncrementalityTests
         Assert.Contains("public static int Units => 7;", after, System.StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Editing_a_weights_file_re_emits_only_the_network_that_embeds_it()
+    {
+        using var files = new WeightsFiles();
+        AdditionalText first = files.Write("first.safetensors", WeightsFiles.SafeTensors(WeightsFiles.Dense(1, 8, (6, true), (3, true))));
+        AdditionalText second = files.Write("second.safetensors", WeightsFiles.SafeTensors(WeightsFiles.Dense(2, 4, (2, true), (1, false))));
+        string embedding = Networks
+            .Replace("[Network(Loss = Loss.CrossEntropy)]", "[Network(Loss = Loss.CrossEntropy, Weights = \"first.safetensors\")]", System.StringComparison.Ordinal)
+            .Replace("[Network]", "[Network(Weights = \"second.safetensors\", InferenceOnly = true)]", System.StringComparison.Ordinal);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(embedding, Other);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver([first, second]).RunGenerators(compilation);
+        GeneratorRunResult before = driver.GetRunResult().Results.Single();
+        Assert.Equal(4, before.GeneratedSources.Length);
+
+        AdditionalText edited = files.Write("first.safetensors", WeightsFiles.SafeTensors(WeightsFiles.Dense(3, 8, (6, true), (3, true))));
+        driver = driver.ReplaceAdditionalText(first, edited).RunGenerators(compilation);
+        GeneratorRunResult after = driver.GetRunResult().Results.Single();
+
+        var weighed = after.TrackedSteps[NetworkGenerator.TrackingNames.Weights]
+            .SelectMany(s => s.Outputs)
+            .ToDictionary(o => (string)((dynamic)o.Value).Model.ClassName, o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, weighed["First"]);
+        Assert.Contains(weighed["Second"], new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+        IncrementalStepRunReason[] emitted = [.. after.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason)];
+        Assert.Single(emitted, IncrementalStepRunReason.Modified);
+
+        static string Source(GeneratorRunResult run, string hint) => run.GeneratedSources.Single(s => s.HintName == hint).SourceText.ToString();
+        Assert.NotEqual(Source(before, "App.First.Weights.g.cs"), Source(after, "App.First.Weights.g.cs"));
+        Assert.Equal(Source(before, "App.Second.Weights.g.cs"), Source(after, "App.Second.Weights.g.cs"));
+    }
+
     /// <summary>The MSBuild options reach the plan: changing one re-plans and re-emits every network, and nothing else changes.</summary>
     [Theory]
     [InlineData("NetGenMathComments", "false", "// layer 1: z1 = W1 x + b1", false)]

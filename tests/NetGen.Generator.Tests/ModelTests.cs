@@ -105,5 +105,40 @@ public sealed class ModelTests
         Assert.Equal(0, Planning.Planner.Plan(Make(128), Planning.GeneratorOptions.Default with { ScalarKernels = true }).First.VectorBits);
     }
 
+    [Fact]
+    public void Weights_files_are_equal_when_their_bytes_are_and_embedded_weights_reach_the_plan()
+    {
+        using var files = new Infrastructure.WeightsFiles();
+        byte[] content = Infrastructure.WeightsFiles.SafeTensors(Infrastructure.WeightsFiles.Dense(1, 4, (3, false)));
+        AdditionalText a = files.Write("a.safetensors", content);
+        Weights.WeightsFile first = Weights.WeightsFile.Read(a, default), again = Weights.WeightsFile.Read(a, default);
+        Assert.Equal(first, again);
+        Assert.Equal(first.GetHashCode(), again.GetHashCode());
+        content[^1] ^= 1; // one bit of the last value
+        AdditionalText edited = files.Write("a.safetensors", content);
+        Assert.NotEqual(first, Weights.WeightsFile.Read(edited, default));
+
+        NetworkModel model = new(
+            null,
+            EquatableArray<ContainingTypeModel>.Empty,
+            "Net",
+            "Net.g.cs",
+            4,
+            new[] { new DenseLayerModel(1, 0, 4, 3, ActivationKind.Identity, 0.01f, 0) }.ToEquatableArray(),
+            LossKind.SquaredError,
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f),
+            Weights: "a.safetensors",
+            InferenceOnly: true);
+        EmbeddedWeights? weights = Weights.WeightsReader.Resolve(model, [first]).Weights;
+        Assert.NotNull(weights);
+        Assert.Equal(15, weights.ValueCount);
+        Planning.NetworkPlan plan = Planning.Planner.Plan(model, weights, Planning.GeneratorOptions.Default);
+        Assert.Equal(plan, Planning.Planner.Plan(model, Weights.WeightsReader.Resolve(model, [again]).Weights, Planning.GeneratorOptions.Default));
+        Assert.False(plan.Trainable);
+        Assert.Empty(plan.Backward);
+        Assert.Empty(plan.BatchTraining);
+        Assert.False(plan.Last.KeepsPreActivation);
+    }
+
     private static bool IsRecord(Type type) => type.GetMethod("<Clone>$") is not null;
 }

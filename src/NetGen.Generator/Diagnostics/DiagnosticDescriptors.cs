@@ -133,6 +133,44 @@ internal static class DiagnosticDescriptors
         "Layer attributes without [Network]",
         "Class '{0}' has layer attributes but no [Network], so no network is generated for it: add [Network] to the class, or remove the layer attributes");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "NG0022",
+        "Weights file is not an AdditionalFiles item",
+        "Network '{0}' embeds weights from '{1}', which is not an AdditionalFiles item of this project: add <AdditionalFiles Include=\"{1}\" /> to the project file (the path relative to the project), or correct the name");
+
+    public static readonly DiagnosticDescriptor WeightsFileUnreadable = Error(
+        "NG0023",
+        "Weights file is not a safetensors file NetGen can read",
+        "Network '{0}' cannot embed '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor WeightsTensorsMismatch = Error(
+        "NG0024",
+        "Weights file's tensors do not match the network",
+        "Network '{0}' cannot embed '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor WeightsTensorShape = Error(
+        "NG0025",
+        "Weights tensor has the wrong shape or dtype",
+        "Network '{0}' cannot embed '{1}': tensor '{2}' {3}");
+
+    public static readonly DiagnosticDescriptor WeightsNotFinite = Error(
+        "NG0026",
+        "Weights hold a value that is not finite",
+        "Network '{0}' cannot embed '{1}': tensor '{2}' holds {3} at {4}, and a network with it would only output NaN; retrain or fix the file");
+
+    public static readonly DiagnosticDescriptor WeightsFileTooLarge = Error(
+        "NG0027",
+        "Weights file is too large to embed",
+        "Network '{0}' cannot embed '{1}': the file has {2} bytes, more than the {3} NetGen embeds; load it at run time with Checkpoint.Load instead");
+
+    public static readonly DiagnosticDescriptor WeightsFileAmbiguous = Error(
+        "NG0028",
+        "Weights name matches several AdditionalFiles items",
+        "Network '{0}' embeds weights from '{1}', which matches several AdditionalFiles items ({2}): give its path relative to the file that declares the network");
+
+    /// <summary>Largest weights file a network embeds: 64 MiB (16 million parameters); larger ones slow the build.</summary>
+    public const long MaxWeightsFileBytes = 64L << 20;
+
     /// <summary>Every descriptor, in id order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [

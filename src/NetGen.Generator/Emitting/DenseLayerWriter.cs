@@ -83,7 +83,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan)
     public void WriteInitialisation(LayerPlan plan, Action<string> comment)
     {
         DenseLayerModel layer = plan.Layer;
-        LayerNames n = Names.Layer(plan);
+        LayerNames n = Names.Layer(plan, _plan);
         comment($"{n.W} ~ U(-limit, limit), {Describe.Initialisation(layer)}: limit = {Describe.InitialisationBound(layer)}; {n.B} = 0");
         float bound = (float)Math.Sqrt(layer.UsesHeInitialisation ? 6.0 / layer.Inputs : 6.0 / (layer.Inputs + layer.Units));
         _w.Line($"random.FillUniform(global::System.MemoryExtensions.AsSpan({Names.Parameters}, {n.WeightOffset}, {n.Units} * {n.Inputs}), {Literals.Float(bound)});");
@@ -93,13 +93,13 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan)
     public void WriteStep(Step step, PassContext pass)
     {
         LayerPlan plan = _plan.Layers[step.Layer - 1];
-        LayerNames n = Names.Layer(plan);
+        LayerNames n = Names.Layer(plan, _plan);
         string dense = Names.Dense(plan);
         string act = Describe.Activation(plan.Layer);
-        string x = step.Layer == 1 ? "x" : Names.Layer(step.Layer - 1).A;
-        string input = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1).Output;
-        string batchInput = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1).BatchOutput;
-        string previous = step.Layer == 1 ? string.Empty : Names.Layer(step.Layer - 1).Workspace;
+        string x = step.Layer == 1 ? "x" : Names.Layer(step.Layer - 1, _plan).A;
+        string input = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1, _plan).Output;
+        string batchInput = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1, _plan).BatchOutput;
+        string previous = step.Layer == 1 ? string.Empty : Names.Layer(step.Layer - 1, _plan).Workspace;
         string activation = plan.Layer.Activation == ActivationKind.Identity ? string.Empty : $", {n.A} = {act}({n.Z})";
         string sharing = step.Share && plan.SharesSample ? $" (rows of {n.W} shared between cores while helper threads are awake)" : string.Empty;
         string decay = plan.DecaysWeights ? $", each weight times 1 - lr {Names.WeightDecay} first" : string.Empty;
@@ -146,7 +146,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan)
                 break;
 
             case StepKind.ForwardBatch:
-                string rowsOfX = step.Layer == 1 ? $"X [rows, {Names.InputSize}]" : Names.Layer(step.Layer - 1).A.ToUpperInvariant();
+                string rowsOfX = step.Layer == 1 ? $"X [rows, {Names.InputSize}]" : Names.Layer(step.Layer - 1, _plan).A.ToUpperInvariant();
                 string product = plan.FusesActivation
                     ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfX} {n.W}^T + {n.B}) in one product"
                     : $"{n.Z.ToUpperInvariant()} = {rowsOfX} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
@@ -174,7 +174,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan)
     /// <summary>The loss of the output layer, and dE/dz to start the backward pass.</summary>
     private void WriteLoss(LayerPlan output, PassContext pass)
     {
-        LayerNames n = Names.Layer(output);
+        LayerNames n = Names.Layer(output, _plan);
         string method = _plan.Model.Loss switch
         {
             LossKind.CrossEntropy => "CrossEntropy",
@@ -198,7 +198,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan)
             return string.Empty;
         }
 
-        LayerNames n = Names.Layer(layer);
+        LayerNames n = Names.Layer(layer, _plan);
         string z = upper ? n.Z.ToUpperInvariant() : n.Z;
         string a = upper ? n.A.ToUpperInvariant() : n.A;
         return $", then dE/d{z} = dE/d{a} * {Describe.Activation(receiver)}'({z})";

@@ -32,10 +32,21 @@ internal static class Names
     public const string ParameterUpdate = "global::NetGen.Internal.ParameterUpdate";
     public const string DenseLayerInterface = "global::NetGen.Internal.IDenseLayer";
 
-    /// <summary>Names that belong to one layer.</summary>
-    public static LayerNames Layer(int number) => new(number);
+    // Members of an inference-only network: the buffers belong to each calling thread.
+    public const string ThreadBuffers = "ThreadBuffers";
+    public const string Buffers = "buffers";
+    public const string ThreadBuffersField = "t_buffers";
+    public const string EmbeddedParameters = "EmbeddedParameters";
 
-    public static LayerNames Layer(LayerPlan layer) => new(layer.Number);
+    /// <summary>Names that belong to one layer (its shape; for its buffers, use the overloads that take the plan).</summary>
+    public static LayerNames Layer(int number) => new(number, string.Empty);
+
+    public static LayerNames Layer(LayerPlan layer) => new(layer.Number, string.Empty);
+
+    /// <summary>Names that belong to one layer of <paramref name="plan"/>: its buffers are fields of the network, or of the calling thread's buffers.</summary>
+    public static LayerNames Layer(int number, NetworkPlan plan) => new(number, plan.Trainable ? string.Empty : Buffers + ".");
+
+    public static LayerNames Layer(LayerPlan layer, NetworkPlan plan) => Layer(layer.Number, plan);
 
     /// <summary>The generic runtime class of dense kernels, for a layer.</summary>
     public static string Dense(LayerPlan layer) => $"global::NetGen.Internal.Dense<{Layer(layer).Shape}>";
@@ -45,13 +56,16 @@ internal static class Names
 }
 
 /// <summary>The names of one layer's generated members and of its symbols in the math.</summary>
-internal readonly struct LayerNames(int number)
+internal readonly struct LayerNames(int number, string owner)
 {
     /// <summary>The struct that describes the layer to the kernels: <c>Layer1</c>.</summary>
     public string Shape => "Layer" + number;
 
-    /// <summary>The field of the layer's buffers: <c>_layer1</c>.</summary>
-    public string Workspace => "_layer" + number;
+    /// <summary>The field of the layer's buffers: <c>_layer1</c>, or <c>buffers.layer1</c> in a network whose buffers belong to each thread.</summary>
+    public string Workspace => owner.Length == 0 ? "_layer" + number : owner + "layer" + number;
+
+    /// <summary>The name of that field where it is declared.</summary>
+    public string WorkspaceField => owner.Length == 0 ? "_layer" + number : "layer" + number;
 
     /// <summary>The type of that field.</summary>
     public string WorkspaceType => $"global::NetGen.Internal.DenseWorkspace<{Shape}>";

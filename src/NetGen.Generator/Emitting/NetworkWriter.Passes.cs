@@ -5,7 +5,21 @@ namespace NetGen.Generator.Emitting;
 
 internal sealed partial class NetworkWriter
 {
-    private string Output => Names.Layer(Last).Output;
+    private string Output => Names.Layer(Last, _plan).Output;
+
+    /// <summary>", buffers" where a pass takes the calling thread's buffers (inference-only networks).</summary>
+    private string BuffersArgument => _plan.Trainable ? string.Empty : ", " + Names.Buffers;
+
+    private string BuffersParameter => _plan.Trainable ? string.Empty : $", {Names.ThreadBuffers} {Names.Buffers}";
+
+    /// <summary>In an inference-only network, the calling thread's buffers, made on its first call.</summary>
+    private void DeclareBuffers()
+    {
+        if (!_plan.Trainable)
+        {
+            _w.Line($"{Names.ThreadBuffers} {Names.Buffers} = {Names.ThreadBuffersField} ??= new {Names.ThreadBuffers}(); // this thread's own");
+        }
+    }
 
     /// <summary>The weight decay factor the SGD steps take: declared when the network decays weights.</summary>
     private string Decay => _plan.Layers[0].DecaysWeights ? "decay" : "1f";
@@ -39,7 +53,8 @@ internal sealed partial class NetworkWriter
             CheckLength("input", Names.InputSize);
             CheckLength("output", Names.OutputSize);
             _w.Line();
-            _w.Line("Infer(input);");
+            DeclareBuffers();
+            _w.Line($"Infer(input{BuffersArgument});");
             _w.Line($"{Output}.CopyTo(output);");
         }
 
@@ -64,7 +79,8 @@ internal sealed partial class NetworkWriter
         using (_w.Block($"public global::NetGen.ClassPrediction Classify({Names.ReadOnlySpan} input)"))
         {
             CheckLength("input", Names.InputSize);
-            _w.Line("Infer(input);");
+            DeclareBuffers();
+            _w.Line($"Infer(input{BuffersArgument});");
             _w.Line($"return global::NetGen.ClassPrediction.FromOutputs({Output});");
         }
 
@@ -81,11 +97,12 @@ internal sealed partial class NetworkWriter
         using (_w.Block($"public void Predict({Names.ReadOnlySpan} inputs, {Names.Span} outputs)"))
         {
             _w.Line($"int count = {Names.Helpers}.SampleCount(nameof({ClassName}), inputs, {Names.InputSize}, outputs, {Names.OutputSize}, nameof(outputs));");
+            DeclareBuffers();
             using (_w.Block($"if (count < {Names.MatrixProductBatch})"))
             {
                 using (_w.Block("for (int s = 0; s < count; s++)"))
                 {
-                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}));");
+                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}){BuffersArgument});");
                     _w.Line($"{Output}.CopyTo(outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}));");
                 }
 
@@ -94,12 +111,12 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line();
-            _w.Line($"EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
+            _w.Line($"{(_plan.Trainable ? string.Empty : Names.Buffers + ".")}EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
             using (_w.Block($"for (int start = 0; start < count; start += {Names.PredictChunk})"))
             {
                 _w.Line($"int rows = global::System.Math.Min({Names.PredictChunk}, count - start);");
-                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows);");
-                _w.Line($"{Names.Layer(Last).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
+                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows{BuffersArgument});");
+                _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
             }
         }
 
@@ -278,7 +295,7 @@ internal sealed partial class NetworkWriter
     {
         _w.Line("/// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>");
         Generated();
-        using (_w.Block($"private void Infer({Names.ReadOnlySpan} x)"))
+        using (_w.Block($"private void Infer({Names.ReadOnlySpan} x{BuffersParameter})"))
         {
             Steps(_plan.Inference, new PassContext("x", "target", "float loss = "));
         }
@@ -349,7 +366,7 @@ internal sealed partial class NetworkWriter
     {
         _w.Line("/// <summary>Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>");
         Generated();
-        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows)"))
+        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows{BuffersParameter})"))
         {
             Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = "));
         }

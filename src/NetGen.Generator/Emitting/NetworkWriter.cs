@@ -30,7 +30,11 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         WriteSizes();
         WriteLayers();
         WriteInfo();
-        WriteHyperParameters();
+        if (_plan.Trainable)
+        {
+            WriteHyperParameters();
+        }
+
         WriteState();
         WriteConstructors();
         WriteProperties();
@@ -40,6 +44,17 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         WriteClassify();
         WritePredict();
         WriteForwardBatch();
+        if (_plan.Trainable)
+        {
+            WriteTraining();
+        }
+
+        WritePlumbing();
+    }
+
+    /// <summary>Backward, ZeroGradients, Step, TrainBatch, TrainSequential and the passes they run.</summary>
+    private void WriteTraining()
+    {
         WriteBackward();
         WriteBackwardSample();
         WriteZeroGradients();
@@ -57,8 +72,6 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         {
             WriteTrainSequence();
         }
-
-        WritePlumbing();
     }
 
     /// <summary>[GeneratedCode], on every member.</summary>
@@ -88,7 +101,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         Generated();
         _w.Line($"public const int {Names.OutputSize} = {Model.OutputSize};");
         _w.Line();
-        _w.Line("/// <summary>Number of trainable parameters: " + Literals.Grouped(Model.ParameterCount) + ".</summary>");
+        _w.Line("/// <summary>Number of " + (_plan.Trainable ? "trainable " : string.Empty) + "parameters: " + Literals.Grouped(Model.ParameterCount) + ".</summary>");
         Generated();
         _w.Line($"public const int {Names.ParameterCount} = {Model.ParameterCount};");
         _w.Line();
@@ -159,6 +172,12 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
     private void WriteState()
     {
+        if (!_plan.Trainable)
+        {
+            WriteInferenceState();
+            return;
+        }
+
         Comment("Every parameter, layer by layer (at the offsets of the layers above), and dE/dp in the same layout.");
         _w.Line($"private readonly float[] {Names.Parameters} = new float[{Names.ParameterCount}];");
         _w.Line($"private readonly float[] {Names.Gradients} = new float[{Names.ParameterCount}];");
@@ -199,24 +218,57 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         _w.Line();
     }
 
+    /// <summary>An inference-only network holds its parameters; its buffers belong to each thread that calls it.</summary>
+    private void WriteInferenceState()
+    {
+        Comment("Every parameter, layer by layer (at the offsets of the layers above). Nothing else is the instance's:");
+        Comment("each calling thread works in buffers of its own, so threads can share the network.");
+        _w.Line($"private readonly float[] {Names.Parameters} = new float[{Names.ParameterCount}];");
+        _w.Line();
+        _w.Line("[global::System.ThreadStatic]");
+        _w.Line($"private static {Names.ThreadBuffers}? {Names.ThreadBuffersField};");
+        _w.Line();
+        _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
+        _w.Line($"private const int {Names.PredictChunk} = {_plan.PredictChunk}; // samples per matrix product in Predict, which bounds the batch buffers");
+        _w.Line();
+    }
+
     private void WriteConstructors()
     {
-        _w.Line("/// <summary>Creates the network with parameters initialised from seed 0.</summary>");
-        Generated();
-        _w.Line($"public {ClassName}()");
-        using (_w.Indent())
+        if (_plan.Weights is { } weights)
         {
-            _w.Line(": this(0)");
+            _w.Line($"/// <summary>Creates the network with the parameters compiled in from {Xml(weights.File)} at build time.</summary>");
+            Generated();
+            using (_w.Block($"public {ClassName}()"))
+            {
+                Comment($"{Literals.Grouped(weights.ValueCount)} float32 values in the assembly's constant data, little-endian: no file is read");
+                _w.Line($"{Names.Helpers}.DecodeParameters({Names.EmbeddedParameters}, {Names.Parameters});");
+            }
         }
-
-        using (_w.Block())
+        else
         {
+            _w.Line("/// <summary>Creates the network with parameters initialised from seed 0.</summary>");
+            Generated();
+            _w.Line($"public {ClassName}()");
+            using (_w.Indent())
+            {
+                _w.Line(": this(0)");
+            }
+
+            using (_w.Block())
+            {
+            }
         }
 
         _w.Line();
         _w.Line("/// <summary>");
         _w.Line("/// Creates the network with parameters drawn deterministically from <paramref name=\"seed\"/>: the same");
         _w.Line("/// values on every machine. Weights are He-uniform before ReLU and LeakyReLU, Glorot-uniform otherwise; biases are 0.");
+        if (_plan.Weights is not null)
+        {
+            _w.Line("/// The embedded parameters are not used: this starts a network to train from scratch.");
+        }
+
         _w.Line("/// </summary>");
         _w.Line("/// <param name=\"seed\">Seed of the random sequence the weights are drawn from, layer by layer.</param>");
         Generated();
@@ -238,6 +290,11 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         Generated();
         _w.Line($"public {Names.Span} Parameters => {Names.Parameters};");
         _w.Line();
+        if (!_plan.Trainable)
+        {
+            return;
+        }
+
         _w.Line("/// <summary>dE/dp in the layout of <see cref=\"Parameters\"/>. <see cref=\"Backward\"/> adds into it.</summary>");
         Generated();
         if (_plan.UpdatesInPlace)
@@ -269,6 +326,9 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
         _w.Line();
     }
+
+    /// <summary>Text for an XML doc comment.</summary>
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private string OptimizerStateDescription() => Model.Optimizer.Kind switch
     {

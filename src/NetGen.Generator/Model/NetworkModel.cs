@@ -9,6 +9,9 @@ namespace NetGen.Generator.Model;
 /// <param name="Layers">The dense layers, in order.</param>
 /// <param name="Loss">The loss the network is trained on.</param>
 /// <param name="Optimizer">The update rule and its hyper-parameters.</param>
+/// <param name="Weights">The safetensors file to embed, as written in <c>[Network(Weights = ...)]</c>, or null.</param>
+/// <param name="InferenceOnly">Whether only inference is generated (<c>[Network(InferenceOnly = true)]</c>).</param>
+/// <param name="DeclaringFile">The path of the file that declares <c>[Network]</c>, which a relative <paramref name="Weights"/> path starts from.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -17,7 +20,10 @@ internal sealed record NetworkModel(
     int InputSize,
     EquatableArray<DenseLayerModel> Layers,
     LossKind Loss,
-    OptimizerModel Optimizer)
+    OptimizerModel Optimizer,
+    string? Weights = null,
+    bool InferenceOnly = false,
+    string DeclaringFile = "")
 {
     public DenseLayerModel FirstLayer => Layers[0];
 

@@ -78,7 +78,7 @@ internal sealed class DeclarationReader(
             return null;
         }
 
-        if (!TryReadNetworkArguments(out LossKind loss, out OptimizerModel? optimizer) ||
+        if (!TryReadNetworkArguments(out LossKind loss, out OptimizerModel? optimizer, out string? weights, out bool inferenceOnly) ||
             !TryReadLayerAttributes(out List<LayerAttribute>? attributes) ||
             !TryAssembleLayers(attributes, out int inputSize, out List<PendingLayer>? pending))
         {
@@ -97,7 +97,8 @@ internal sealed class DeclarationReader(
             .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)) + ".g.cs";
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
 
-        return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!);
+        string declaringFile = networkAttribute.ApplicationSyntaxReference?.SyntaxTree.FilePath ?? declaration.SyntaxTree.FilePath;
+        return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!, weights, inferenceOnly, declaringFile);
     }
 
     /// <summary>Checks that the class can receive generated members: partial, not static, not generic, its containers partial.</summary>
@@ -147,46 +148,55 @@ internal sealed class DeclarationReader(
         _ => "class",
     };
 
-    /// <summary>Reads Loss, Optimizer and the hyper-parameters from [Network(...)].</summary>
-    private bool TryReadNetworkArguments(out LossKind loss, out OptimizerModel? optimizer)
+    /// <summary>Reads Loss, Optimizer, the hyper-parameters, Weights and InferenceOnly from [Network(...)].</summary>
+    private bool TryReadNetworkArguments(out LossKind loss, out OptimizerModel? optimizer, out string? weights, out bool inferenceOnly)
     {
         loss = LossKind.SquaredError;
         optimizer = null;
+        weights = null;
+        inferenceOnly = false;
         var kind = OptimizerKind.Sgd;
         float momentum = 0.9f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f, weightDecay = 0f;
 
         foreach (KeyValuePair<string, TypedConstant> argument in networkAttribute.NamedArguments)
         {
-            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
+            if (argument.Value.Kind == TypedConstantKind.Error || (argument.Value.Value is null && argument.Key != "Weights"))
             {
                 return false; // half-typed source: the compiler reports it
             }
 
             Location location = NamedArgumentLocation(networkAttribute, argument.Key);
+            object value = argument.Value.Value!;
             switch (argument.Key)
             {
+                case "Weights":
+                    weights = (string?)argument.Value.Value; // checked against the AdditionalFiles later
+                    break;
+                case "InferenceOnly":
+                    inferenceOnly = (bool)value;
+                    break;
                 case "Loss":
-                    loss = (LossKind)(int)argument.Value.Value;
+                    loss = (LossKind)(int)value;
                     CheckEnum(loss, "Loss", "Loss", location);
                     break;
                 case "Optimizer":
-                    kind = (OptimizerKind)(int)argument.Value.Value;
+                    kind = (OptimizerKind)(int)value;
                     CheckEnum(kind, "Optimizer", "Optimizer", location);
                     break;
                 case "Momentum":
-                    momentum = (float)argument.Value.Value;
+                    momentum = (float)value;
                     CheckUnitInterval("Momentum", momentum, location, "0.9f");
                     break;
                 case "Beta1":
-                    beta1 = (float)argument.Value.Value;
+                    beta1 = (float)value;
                     CheckUnitInterval("Beta1", beta1, location, "0.9f");
                     break;
                 case "Beta2":
-                    beta2 = (float)argument.Value.Value;
+                    beta2 = (float)value;
                     CheckUnitInterval("Beta2", beta2, location, "0.999f");
                     break;
                 case "Epsilon":
-                    epsilon = (float)argument.Value.Value;
+                    epsilon = (float)value;
                     if (!(epsilon > 0f) || float.IsInfinity(epsilon))
                     {
                         Report(DiagnosticDescriptors.HyperParameterOutOfRange, location, DiagnosticProperties.With(DiagnosticProperties.DefaultValue, "1e-8f"), "Epsilon", Name, Literals.FloatProse(epsilon), "finite and greater than 0, such as 1e-8");
@@ -194,7 +204,7 @@ internal sealed class DeclarationReader(
 
                     break;
                 case "WeightDecay":
-                    weightDecay = (float)argument.Value.Value;
+                    weightDecay = (float)value;
                     if (!(weightDecay >= 0f) || float.IsInfinity(weightDecay))
                     {
                         Report(DiagnosticDescriptors.HyperParameterOutOfRange, location, DiagnosticProperties.With(DiagnosticProperties.DefaultValue, "0f"), "WeightDecay", Name, Literals.FloatProse(weightDecay), "finite and 0 or more");

@@ -75,6 +75,11 @@ internal static class NetworkDeclaration
         return first;
     }
 
+    /// <summary>The location of <c>Name = value</c> in an attribute, or null when it is not written there.</summary>
+    public static Location? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken) =>
+        (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation();
+
     /// <summary>Whether two attribute data describe the same attribute in source.</summary>
     public static bool IsSameApplication(AttributeData left, AttributeData right) =>
         left.ApplicationSyntaxReference is { } l && right.ApplicationSyntaxReference is { } r &&

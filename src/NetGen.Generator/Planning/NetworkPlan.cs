@@ -24,6 +24,11 @@ namespace NetGen.Generator.Planning;
 /// <param name="BatchTraining">The steps of a batch's backward pass and update, after the loss.</param>
 /// <param name="IsClassifier">Whether the outputs are class probabilities (a softmax, or a single sigmoid), so the network gets <c>Classify</c>.</param>
 /// <param name="Comments">Whether the generated code explains each step with its math (the NetGenMathComments option).</param>
+/// <param name="Trainable">
+/// Whether the network trains (an <c>INetwork</c>, with gradients, optimizer state and the training methods), or only
+/// predicts (an <c>IPredictor</c>, whose buffers belong to each calling thread so that threads can share one instance).
+/// </param>
+/// <param name="Weights">The parameters compiled in from <c>[Network(Weights = ...)]</c>, or null.</param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -38,7 +43,9 @@ internal sealed record NetworkPlan(
     EquatableArray<Step> BatchForward,
     EquatableArray<Step> BatchTraining,
     bool IsClassifier,
-    bool Comments)
+    bool Comments,
+    bool Trainable = true,
+    EmbeddedWeights? Weights = null)
 {
     public LayerPlan First => Layers[0];
 

@@ -22,10 +22,14 @@ internal static class Planner
     /// <summary>Samples per matrix product in Predict, which bounds the batch buffers it needs.</summary>
     public const int PredictChunk = 256;
 
-    public static NetworkPlan Plan(NetworkModel model, GeneratorOptions options)
+    public static NetworkPlan Plan(NetworkModel model, GeneratorOptions options) => Plan(model, null, options);
+
+    public static NetworkPlan Plan(NetworkModel model, EmbeddedWeights? weights, GeneratorOptions options)
     {
-        bool sgd = model.Optimizer.Kind == OptimizerKind.Sgd;
-        bool fusedLoss = model.Loss is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
+        // An inference-only network has no training passes, and no loss to keep z for.
+        bool trainable = !model.InferenceOnly;
+        bool sgd = trainable && model.Optimizer.Kind == OptimizerKind.Sgd;
+        bool fusedLoss = trainable && model.Loss is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
         var layers = model.Layers.Select(layer => new LayerPlan(
             layer,
             VectorBits: options.ScalarKernels ? 0 : WidestFitting(System.Math.Max(layer.Inputs, layer.Units)),
@@ -46,7 +50,7 @@ internal static class Planner
         bool Shares(int number, bool wanted) => wanted && layers[number - 1].SharesSample;
 
         List<Step> inference = [.. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, true)))];
-        List<Step> backward =
+        List<Step> backward = !trainable ? [] :
         [
             .. numbers.Select(n => new Step(StepKind.Forward, n)),
             new Step(StepKind.Loss, layers.Count),
@@ -75,7 +79,7 @@ internal static class Planner
 
         List<Step> batchForward = [.. numbers.Select(n => new Step(StepKind.ForwardBatch, n))];
         List<Step> batchTraining = [];
-        foreach (int n in backwards)
+        foreach (int n in trainable ? backwards : [])
         {
             // dE/dX before the update, which changes the W it is computed from
             if (n > 1)
@@ -100,7 +104,9 @@ internal static class Planner
             batchForward.ToEquatableArray(),
             batchTraining.ToEquatableArray(),
             IsClassifier: model.LastLayer.Activation == ActivationKind.Softmax || (model.LastLayer.Activation == ActivationKind.Sigmoid && model.OutputSize == 1),
-            Comments: options.MathComments);
+            Comments: options.MathComments,
+            trainable,
+            weights);
     }
 
     /// <summary>The widest SIMD width, in bits, whose vector is no longer than <paramref name="length"/> floats; 0 below 4.</summary>

@@ -1,5 +1,9 @@
 using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace NetGen.Internal;
@@ -11,6 +15,48 @@ namespace NetGen.Internal;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GeneratedCodeHelpers
 {
+    /// <summary>
+    /// Decodes parameters compiled into a network (<c>[Network(Weights = ...)]</c>): lines of base64, each a
+    /// multiple of 4 characters, of little-endian float32 values, into <paramref name="destination"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The literal does not hold exactly <paramref name="destination"/>'s values (the generated file was edited).</exception>
+    public static void DecodeParameters(ReadOnlySpan<byte> base64Lines, Span<float> destination)
+    {
+        Span<byte> bytes = MemoryMarshal.AsBytes(destination);
+        int written = 0;
+        while (!base64Lines.IsEmpty)
+        {
+            int end = base64Lines.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = (end < 0 ? base64Lines : base64Lines.Slice(0, end)).TrimEnd((byte)'\r');
+            base64Lines = end < 0 ? default : base64Lines.Slice(end + 1);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            if (Base64.DecodeFromUtf8(line, bytes.Slice(written), out _, out int count) != OperationStatus.Done)
+            {
+                throw new InvalidOperationException("The embedded parameters are not valid base64: was the generated file edited?");
+            }
+
+            written += count;
+        }
+
+        if (written != bytes.Length)
+        {
+            throw new InvalidOperationException($"The embedded parameters hold {written / 4} values, not {destination.Length}: was the generated file edited?");
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> words = MemoryMarshal.Cast<float, int>(destination);
+            for (int i = 0; i < words.Length; i++)
+            {
+                words[i] = BinaryPrimitives.ReverseEndianness(words[i]);
+            }
+        }
+    }
+
     /// <summary>A ref to the float at <paramref name="address"/>: the first element of a span the worker pool keeps pinned.</summary>
     public static unsafe ref float AsRef(nint address) => ref *(float*)address;
 

@@ -61,13 +61,15 @@ public sealed record ActivationItem(Activation Kind, float? Alpha = null) : Laye
     public override string Render() => Alpha is float alpha ? $"{Kind}({Literal.Float(alpha)})" : Kind.ToString();
 }
 
-/// <summary>A named argument of <c>[Network]</c>: Loss and Optimizer as raw values, the rest as floats.</summary>
+/// <summary>A named argument of <c>[Network]</c>: Loss and Optimizer as raw values, InferenceOnly as 0 or 1, Weights a file no project has; the rest as floats.</summary>
 public sealed record NetworkArgument(string Name, float Value)
 {
     public string Render() => Name switch
     {
         "Loss" => "Loss = " + Literal.Enum<Loss>((int)Value),
         "Optimizer" => "Optimizer = " + Literal.Enum<Optimizer>((int)Value),
+        "InferenceOnly" => "InferenceOnly = " + (Value != 0 ? "true" : "false"),
+        "Weights" => "Weights = \"missing.safetensors\"",
         _ => $"{Name} = {Literal.Float(Value)}",
     };
 }

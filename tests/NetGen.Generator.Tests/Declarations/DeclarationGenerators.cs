@@ -63,6 +63,7 @@ public static class DeclarationGenerators
         from values in Gen.CollectToArray(named.Select(ValidFloatFor))
         from writeLoss in Gen.Elements(true, loss != Loss.SquaredError)
         from writeOptimizer in Gen.Elements(true, false)
+        from inferenceOnly in Gen.Elements(0, 0, 0, 1, 2) // 2: not written
         from input in Gen.Choose(1, 40)
         from hidden in Gen.Choose(0, 3)
         from layers in Gen.CollectToArray(Enumerable.Range(0, hidden).Select(_ => HiddenLayer()))
@@ -72,6 +73,7 @@ public static class DeclarationGenerators
         let arguments = (writeLoss && loss != Loss.SquaredError ? [new NetworkArgument("Loss", (int)loss)] : Array.Empty<NetworkArgument>())
             .Concat(writeOptimizer ? [new NetworkArgument("Optimizer", (int)optimizer)] : [])
             .Concat(named.Zip(values, (n, v) => new NetworkArgument(n, v)))
+            .Concat(inferenceOnly < 2 ? [new NetworkArgument("InferenceOnly", inferenceOnly)] : [])
             .ToArray()
         select new Declaration(shape, 1, arguments, [new InputItem(input), .. layers.SelectMany(l => l), .. last], oneList);
 
@@ -119,6 +121,8 @@ public static class DeclarationGenerators
         Gen.OneOf(
             AnyEnum(3).Select(v => new NetworkArgument("Loss", v)),
             AnyEnum(3).Select(v => new NetworkArgument("Optimizer", v)),
+            Gen.Elements(0, 1).Select(v => new NetworkArgument("InferenceOnly", v)),
+            Gen.Constant(new NetworkArgument("Weights", 0)),
             from name in Gen.Elements(HyperParameters)
             from value in AnyFloat
             select new NetworkArgument(name, value));

@@ -62,6 +62,7 @@ public static class DeclarationRules
                 "Momentum" or "Beta1" or "Beta2" => v >= 0f && v < 1f,
                 "Epsilon" => v > 0f && !float.IsInfinity(v),
                 "WeightDecay" => v >= 0f && !float.IsInfinity(v),
+                "InferenceOnly" or "Weights" => true,
                 _ => throw new ArgumentException(argument.Name),
             };
             if (!ok)
@@ -176,6 +177,12 @@ public static class DeclarationRules
             {
                 errors.Add("NG0006");
             }
+        }
+
+        // The weights file is looked for only once the declaration is valid; the property test gives none.
+        if (errors.Count == 0 && declaration.Arguments.Any(a => a.Name == "Weights"))
+        {
+            errors.Add("NG0022");
         }
 
         ReferenceNetwork? oracle = errors.Count == 0 && !compilerError

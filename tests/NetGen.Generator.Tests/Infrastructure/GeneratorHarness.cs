@@ -29,20 +29,23 @@ internal static class GeneratorHarness
 
     public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation(null, sources);
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             [new NetworkGenerator().AsSourceGenerator()],
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
     public static GenerationResult Run(params string[] sources) => Run(CreateCompilation(sources));
 
-    public static GenerationResult Run(CSharpCompilation compilation)
+    /// <summary>Runs the generator once, with the project's AdditionalFiles items (weights files).</summary>
+    public static GenerationResult Run(CSharpCompilation compilation, ImmutableArray<AdditionalText> additionalTexts = default)
     {
-        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(
+        additionalTexts = additionalTexts.IsDefault ? [] : additionalTexts;
+        GeneratorDriver driver = CreateDriver(additionalTexts).RunGeneratorsAndUpdateCompilation(
             compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
-        return new GenerationResult(compilation, output, driver.GetRunResult(), generatorDiagnostics);
+        return new GenerationResult(compilation, output, driver.GetRunResult(), generatorDiagnostics, additionalTexts);
     }
 
     /// <summary>
@@ -77,7 +80,8 @@ internal sealed record GenerationResult(
     Compilation Input,
     Compilation Output,
     GeneratorDriverRunResult RunResult,
-    ImmutableArray<Diagnostic> GeneratorDiagnostics)
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<AdditionalText> AdditionalTexts = default)
 {
     public GeneratorRunResult Generator => RunResult.Results.Single();
 
@@ -86,7 +90,8 @@ internal sealed record GenerationResult(
         Generator.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
 
     /// <summary>What the analyzer reports on the input: the NG diagnostics, at their source locations.</summary>
-    public ImmutableArray<Diagnostic> AnalyzerDiagnostics => GeneratorHarness.Analyze(Input);
+    public ImmutableArray<Diagnostic> AnalyzerDiagnostics =>
+        GeneratorHarness.Analyze(Input, new AnalyzerOptions(AdditionalTexts.IsDefault ? [] : AdditionalTexts));
 
     /// <summary>Errors and warnings of the compilation with the generated code added.</summary>
     public ImmutableArray<Diagnostic> CompilationDiagnostics =>
