@@ -42,6 +42,26 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Streams_read_like_files_and_errors_use_the_given_name()
+    {
+        byte[] pixels = [0, 51, 102, 255, 7, 128];
+        using var images = new MemoryStream(Gzip(ImagesFile(2, 1, 3, pixels)));
+        using var labels = new MemoryStream(LabelsFile([4, 9]));
+
+        Dataset set = Mnist.ReadSet(images, labels, "embedded-images", "embedded-labels");
+
+        Assert.Equal(2, set.Count);
+        Assert.Equal(pixels.Select(p => p / 255f), set.Features.ToArray());
+        Assert.Equal(new[] { 4, 9 }, set.Labels.ToArray());
+
+        using var short_ = new MemoryStream(LabelsFile([4]));
+        images.Position = 0;
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.ReadSet(images, short_, "embedded-images", "embedded-labels"));
+        Assert.Contains("embedded-labels", e.Message, StringComparison.Ordinal);
+        Assert.Contains("embedded-images", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_labels_file_read_as_images_names_the_file_and_both_magics()
     {
         string path = _files.Write("train-labels-idx1-ubyte", LabelsFile([1, 2, 3]));

@@ -45,7 +45,25 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">The file is not a valid IDX image file.</exception>
     public static IdxImages ReadImages(string path)
     {
-        using var file = new IdxFile(path);
+        using var file = IdxFile.Open(path);
+        return ReadImages(file);
+    }
+
+    /// <summary>
+    /// Reads IDX images from <paramref name="stream"/>, such as an embedded resource, and scales each pixel to
+    /// [0, 1]. The stream must be seekable (its length is checked against the header); it is left open.
+    /// </summary>
+    /// <param name="stream">The file's bytes, raw or gzip-compressed, from its start.</param>
+    /// <param name="name">The name errors give the data by.</param>
+    /// <exception cref="InvalidDataException">The data is not a valid IDX image file.</exception>
+    public static IdxImages ReadImages(Stream stream, string name)
+    {
+        using var file = new IdxFile(stream, name, ownsStream: false);
+        return ReadImages(file);
+    }
+
+    private static IdxImages ReadImages(IdxFile file)
+    {
         int[] dimensions = file.ReadHeader(ImagesMagic, "images", 3);
         long values = file.ValueCount(dimensions, "pixel");
         float[] pixels = file.ReadBytes<float>(values, "pixel", static (source, destination) =>
@@ -63,7 +81,22 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">The file is not a valid IDX label file.</exception>
     public static byte[] ReadLabels(string path)
     {
-        using var file = new IdxFile(path);
+        using var file = IdxFile.Open(path);
+        return ReadLabels(file);
+    }
+
+    /// <summary>Reads IDX labels from <paramref name="stream"/>, which must be seekable; it is left open.</summary>
+    /// <param name="stream">The file's bytes, raw or gzip-compressed, from its start.</param>
+    /// <param name="name">The name errors give the data by.</param>
+    /// <exception cref="InvalidDataException">The data is not a valid IDX label file.</exception>
+    public static byte[] ReadLabels(Stream stream, string name)
+    {
+        using var file = new IdxFile(stream, name, ownsStream: false);
+        return ReadLabels(file);
+    }
+
+    private static byte[] ReadLabels(IdxFile file)
+    {
         int[] dimensions = file.ReadHeader(LabelsMagic, "labels", 1);
         return file.ReadBytes<byte>(dimensions[0], "label", static (source, destination) => source.CopyTo(destination));
     }
@@ -87,21 +120,33 @@ public static class IdxReader
         private const int InitialExpansion = 8;
 
         private readonly string _name;
-        private readonly FileStream _file;
+        private readonly Stream _file;
         private readonly Stream _stream;
         private readonly bool _compressed;
-        private long _headerLength;
+        private readonly bool _ownsStream;
 
-        public IdxFile(string path)
+        public IdxFile(Stream file, string name, bool ownsStream)
         {
-            _name = Path.GetFileName(path);
-            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize);
+            ArgumentNullException.ThrowIfNull(file);
+            ArgumentException.ThrowIfNullOrEmpty(name);
+            if (!file.CanSeek || !file.CanRead)
+            {
+                throw new ArgumentException("IDX data is read from a readable, seekable stream (its length is checked against the header).", nameof(file));
+            }
+
+            _name = name;
+            _file = file;
+            _ownsStream = ownsStream;
+            long start = file.Position;
             Span<byte> signature = stackalloc byte[2];
             int read = _file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
-            _file.Position = 0;
+            _file.Position = start;
             _compressed = read == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
-            _stream = _compressed ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+            _stream = _compressed ? new GZipStream(_file, CompressionMode.Decompress, leaveOpen: true) : _file;
         }
+
+        public static IdxFile Open(string path) =>
+            new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize), Path.GetFileName(path), ownsStream: true);
 
         public int[] ReadHeader(int expectedMagic, string kind, int expectedDimensions)
         {
@@ -127,7 +172,6 @@ public static class IdxReader
                 }
             }
 
-            _headerLength = 4 + (4L * expectedDimensions);
             return dimensions;
         }
 
@@ -156,7 +200,7 @@ public static class IdxReader
                 throw Error($"header declares {count:N0} {what} values, more than the {MaxValues:N0} an array can hold");
             }
 
-            long available = _file.Length - _headerLength;
+            long available = _file.Length - _file.Position;
             if (!_compressed && available < count)
             {
                 throw Error($"header declares {count:N0} {what} bytes, but the file holds only {available:N0} after its header (truncated file?)");
@@ -221,8 +265,15 @@ public static class IdxReader
 
         public void Dispose()
         {
-            _stream.Dispose();
-            _file.Dispose();
+            if (_compressed)
+            {
+                _stream.Dispose();
+            }
+
+            if (_ownsStream)
+            {
+                _file.Dispose();
+            }
         }
     }
 

@@ -32,13 +32,28 @@ public static class Mnist
     {
         string imagesPath = Find(directory, prefix + "-images-idx3-ubyte");
         string labelsPath = Find(directory, prefix + "-labels-idx1-ubyte");
-        IdxImages images = IdxReader.ReadImages(imagesPath);
-        byte[] labels = IdxReader.ReadLabels(labelsPath);
+        return Combine(IdxReader.ReadImages(imagesPath), IdxReader.ReadLabels(labelsPath), Path.GetFileName(imagesPath), Path.GetFileName(labelsPath), classNames);
+    }
 
+    /// <summary>
+    /// Loads one set from two streams of IDX data, such as resources embedded in an app: images and labels,
+    /// each raw or gzip-compressed. The streams must be seekable; they are left open.
+    /// </summary>
+    /// <param name="images">The images file's bytes.</param>
+    /// <param name="labels">The labels file's bytes.</param>
+    /// <param name="imagesName">The name errors give the images by.</param>
+    /// <param name="labelsName">The name errors give the labels by.</param>
+    /// <param name="classNames">Names of the ten classes, or null.</param>
+    /// <exception cref="InvalidDataException">The data is corrupt, or images and labels do not match.</exception>
+    public static Dataset ReadSet(Stream images, Stream labels, string imagesName, string labelsName, string[]? classNames = null) =>
+        Combine(IdxReader.ReadImages(images, imagesName), IdxReader.ReadLabels(labels, labelsName), imagesName, labelsName, classNames);
+
+    private static Dataset Combine(IdxImages images, byte[] labels, string imagesName, string labelsName, string[]? classNames)
+    {
         if (labels.Length != images.Count)
         {
             throw new InvalidDataException(
-                $"{Path.GetFileName(labelsPath)}: holds {labels.Length:N0} labels, but {Path.GetFileName(imagesPath)} holds {images.Count:N0} images.");
+                $"{labelsName}: holds {labels.Length:N0} labels, but {imagesName} holds {images.Count:N0} images.");
         }
 
         var classes = new int[labels.Length];
@@ -46,7 +61,7 @@ public static class Mnist
         {
             if (labels[i] >= ClassCount)
             {
-                throw new InvalidDataException($"{Path.GetFileName(labelsPath)}: label {i} is {labels[i]}, outside the {ClassCount} classes 0-9.");
+                throw new InvalidDataException($"{labelsName}: label {i} is {labels[i]}, outside the {ClassCount} classes 0-9.");
             }
 
             classes[i] = labels[i];
