@@ -53,7 +53,8 @@ public sealed partial class DocumentationTests
             GeneratorHarness.References,
             new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        GenerationResult result = GeneratorHarness.Run(compilation);
+        // A block that compiles weights in gets the EmbeddedDigits sample's, as its project would.
+        GenerationResult result = GeneratorHarness.Run(compilation, [WeightsFiles.Existing(Path.Combine(RepositoryPaths.Root, "samples", "EmbeddedDigits", "digits.safetensors"))]);
         Assert.Null(result.Generator.Exception);
         string[] reported = [.. result.AnalyzerDiagnostics.Select(d => d.Id).Distinct().Order()];
         Assert.True(expected.SequenceEqual(reported), $"{block}: expected [{string.Join(", ", expected)}], the analyzer reported [{string.Join(", ", reported)}]");

@@ -30,6 +30,9 @@ internal sealed class WeightsFiles : IDisposable
 
     public void Dispose() => _folder.Delete(recursive: true);
 
+    /// <summary>A file already on disk (one of the repository's) as an AdditionalFiles item.</summary>
+    public static AdditionalText Existing(string path) => new FileText(path);
+
     /// <summary>A safetensors file of the tensors given, named and shaped as given.</summary>
     public static byte[] SafeTensors(params (string Name, long[] Shape, float[] Values)[] tensors)
     {
