@@ -34,5 +34,9 @@ var calls = new Option<int>("--calls") { Description = "Calls to time", DefaultV
 var latency = new Command("latency", "Per-call time distribution of Forward, TrainBatch of one sample and TrainSequential") { network, threads, calls };
 latency.SetAction(p => Latency.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(calls)));
 
-var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency };
+var busy = new Option<int>("--busy") { Description = "Threads that keep cores busy meanwhile", DefaultValueFactory = _ => Environment.ProcessorCount };
+var loaded = new Command("loaded", "Predict of 1,024 samples while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls };
+loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls)));
+
+var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded };
 return root.Parse(args).Invoke();

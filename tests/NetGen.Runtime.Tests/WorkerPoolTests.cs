@@ -56,6 +56,123 @@ public sealed class WorkerPoolTests
         Assert.Equal([1, 1], next.Calls);
     }
 
+    [Fact]
+    public void The_caller_takes_back_a_part_its_helper_has_not_started()
+    {
+        // Helpers that sleep straight after each job take tens of microseconds to wake; the caller's own
+        // part takes none, so it finds the helper's part unstarted and runs it itself.
+        TimeSpan spin = WorkerPool.SpinTime;
+        WorkerPool.SpinTime = TimeSpan.Zero;
+        try
+        {
+            int takenBack = 0;
+            for (int run = 0; run < 200; run++)
+            {
+                // not while the pool runs jobs alone after a late helper (where the caller runs every part anyway)
+                WaitUntilParallel();
+                var job = new Recorder(2);
+                WorkerPool.Run(job, 2, [1f], default);
+                Assert.Equal([1, 1], job.Calls);
+                takenBack += job.Threads[1] == Environment.CurrentManagedThreadId ? 1 : 0;
+                Thread.Sleep(run % 10 == 0 ? 1 : 0); // and now and then a helper that has gone to sleep
+            }
+
+            Assert.True(takenBack > 0, "the caller never ran a part its helper had not started");
+        }
+        finally
+        {
+            WorkerPool.SpinTime = spin;
+        }
+    }
+
+    /// <summary>Waits out a spell in which the pool runs every job on its caller, because a helper was late.</summary>
+    internal static void WaitUntilParallel()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (WorkerPool.ThreadsFor(long.MaxValue) < Math.Min(2, WorkerPool.MaxThreads) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
+    public void A_caller_that_waited_long_for_a_descheduled_helper_runs_jobs_alone_for_a_while()
+    {
+        // A helper's part that takes 30 ms while the caller's takes none: the caller waits far longer than
+        // its own part, as for a helper the OS has descheduled.
+        int saved = WorkerPool.MaxThreads;
+        WorkerPool.MaxThreads = 2;
+        try
+        {
+            WaitUntilParallel();
+            Assert.Equal(2, WorkerPool.ThreadsFor(long.MaxValue));
+            WorkerPool.Run(new SlowPart(1, TimeSpan.FromMilliseconds(30)), 2, [1f], default);
+
+            Assert.Equal(1, WorkerPool.ThreadsFor(long.MaxValue));
+            Assert.Equal(1, WorkerPool.ThreadsForSample(long.MaxValue));
+            var job = new Recorder(2);
+            WorkerPool.Run(job, 2, [1f], default);
+            Assert.Equal(Environment.CurrentManagedThreadId, job.Threads[1]); // every part on the caller
+
+            WaitUntilParallel(); // the spell ends
+            Assert.Equal(2, WorkerPool.ThreadsFor(long.MaxValue));
+        }
+        finally
+        {
+            WorkerPool.MaxThreads = saved;
+        }
+    }
+
+    private sealed class SlowPart(int slowPart, TimeSpan time) : IParallelJob
+    {
+        public void RunPart(int part, int parts, nint first, nint second)
+        {
+            if (part == slowPart)
+            {
+                Thread.Sleep(time);
+            }
+        }
+    }
+
+    [Fact]
+    public void Under_contention_every_part_runs_exactly_once()
+    {
+        // Both cores kept busy by threads of their own: helpers get descheduled mid-wait, and the caller
+        // races them for their parts. Whoever wins, each part runs once and sees the job's data.
+        using var stop = new CancellationTokenSource();
+        Thread[] busy = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Thread.SpinWait(100);
+            }
+        }) { IsBackground = true })];
+        foreach (Thread thread in busy)
+        {
+            thread.Start();
+        }
+
+        try
+        {
+            for (int run = 0; run < 2000; run++)
+            {
+                int parts = 2 + (run % 3);
+                var job = new Recorder(parts);
+                WorkerPool.Run(job, parts, [run], default);
+                Assert.All(job.Calls, calls => Assert.Equal(1, calls));
+                Assert.All(job.FirstValues, v => Assert.Equal(run, v));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (Thread thread in busy)
+            {
+                thread.Join();
+            }
+        }
+    }
+
     [Theory]
     [InlineData(128, 2, 8)]
     [InlineData(10, 3, 6)]

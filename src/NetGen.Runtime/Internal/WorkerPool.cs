@@ -13,7 +13,12 @@ namespace NetGen.Internal;
 /// </summary>
 /// <remarks>
 /// One job runs at a time; a second thread calling <see cref="Run"/> meanwhile runs all its parts
-/// itself. Generated networks split their work so that the result is the same for any number of parts.
+/// itself. A part is claimed by whoever starts it first: when the caller has finished its own part, it
+/// takes back every part a helper has not started (a helper the OS has descheduled, on a busy machine,
+/// costs the caller nothing then but the part itself), and waits only for parts already running. When it
+/// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
+/// work keeps the cores busy), the pool runs every part on the calling thread for a while (5 ms, doubling
+/// while the cores stay busy, up to 640 ms): two threads are then never much slower than one. Generated networks split their work so that the result is the same for any number of parts.
 /// Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -25,6 +30,15 @@ public static class WorkerPool
     private static int s_maxThreads = Math.Max(1, Environment.ProcessorCount);
     private static long s_minWorkPerThread = 1L << 20;
     private static long s_minSampleWorkPerThread = 1L << 15;
+
+    // While the clock is before s_soloUntil (Stopwatch ticks), every job runs on its calling thread alone:
+    // a recent job waited for a helper the OS had descheduled. s_soloTicks is how long the next such spell
+    // lasts; it doubles while jobs keep waiting, and returns to its minimum after a job on time.
+    private static long s_soloUntil;
+    private static readonly long s_minSoloTicks = Stopwatch.Frequency / 200;  // 5 ms
+    private static readonly long s_maxSoloTicks = Stopwatch.Frequency * 64 / 100; // 640 ms
+    private static readonly long s_lateTicks = Stopwatch.Frequency / 10_000;  // 100 us
+    private static long s_soloTicks = s_minSoloTicks;
 
     // One helper per extra processor, started with the pool so that no later call allocates them.
     private static Worker[] s_workers = CreateWorkers(Environment.ProcessorCount - 1, []);
@@ -63,7 +77,10 @@ public static class WorkerPool
     }
 
     /// <summary>How many threads a product of <paramref name="work"/> multiply-adds uses: at most <see cref="MaxThreads"/>.</summary>
-    public static int ThreadsFor(long work) => (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+    public static int ThreadsFor(long work) => Solo ? 1 : (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+
+    /// <summary>Whether jobs run on their calling thread alone for now, because a recent one waited for a descheduled helper.</summary>
+    private static bool Solo => Stopwatch.GetTimestamp() < Volatile.Read(ref s_soloUntil);
 
     /// <summary>
     /// Multiply-adds one sample's matrix-vector product must give each thread before it is split. Such a
@@ -89,7 +106,7 @@ public static class WorkerPool
     public static int ThreadsForSample(long work)
     {
         int wanted = (int)Math.Clamp(work / s_minSampleWorkPerThread, 1, s_maxThreads);
-        if (wanted == 1 || Volatile.Read(ref s_busy) != 0)
+        if (wanted == 1 || Volatile.Read(ref s_busy) != 0 || Solo)
         {
             return 1;
         }
@@ -120,7 +137,7 @@ public static class WorkerPool
         ArgumentNullException.ThrowIfNull(job);
         fixed (float* a = first, b = second)
         {
-            if (parts <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            if (parts <= 1 || Solo || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
             {
                 for (int part = 0; part < Math.Max(parts, 1); part++)
                 {
@@ -150,6 +167,7 @@ public static class WorkerPool
         }
 
         Exception? error = null;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             job.RunPart(0, parts, first, second);
@@ -159,14 +177,37 @@ public static class WorkerPool
             error = e;
         }
 
+        // Parts a helper has not started yet, the caller takes back and runs; it waits only for the others.
+        long ownDone = Stopwatch.GetTimestamp();
         for (int i = 0; i < parts - 1; i++)
         {
-            error ??= workers[i].Wait();
+            Exception? failure = workers[i].TakeBackOrWait();
+            error ??= failure;
         }
+
+        NoteWait(ownDone - started, Stopwatch.GetTimestamp() - ownDone);
 
         if (error is not null)
         {
             ExceptionDispatchInfo.Capture(error).Throw();
+        }
+    }
+
+    /// <summary>
+    /// After a parallel job: if the caller waited for its helpers much longer than its own part took, the
+    /// cores are busy with other work; run alone for a while, longer each time in a row.
+    /// </summary>
+    private static void NoteWait(long ownTicks, long waitTicks)
+    {
+        if (waitTicks > s_lateTicks + (ownTicks / 2))
+        {
+            long spell = s_soloTicks;
+            s_soloTicks = Math.Min(spell * 2, s_maxSoloTicks);
+            Volatile.Write(ref s_soloUntil, Stopwatch.GetTimestamp() + spell);
+        }
+        else if (s_soloTicks != s_minSoloTicks)
+        {
+            s_soloTicks = s_minSoloTicks;
         }
     }
 
@@ -197,7 +238,10 @@ public static class WorkerPool
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A helper and its event live until the process exits.")]
     private sealed class Worker
     {
-        private const int Idle = 0, Working = 1, Done = 2;
+        // Idle -> Posted (the caller publishes a part) -> Running (the helper claims it) -> Done -> Idle;
+        // or Posted -> Idle when the caller claims it back first. Claims are compare-exchanges, so a part
+        // runs exactly once.
+        private const int Idle = 0, Posted = 1, Running = 2, Done = 3;
 
         private readonly ManualResetEventSlim _wake = new(false);
         private IParallelJob? _job;
@@ -223,7 +267,7 @@ public static class WorkerPool
             _error = null;
             // A full fence between publishing the job and reading _sleeping (the helper does the
             // mirror image), so that one of the two always sees the other and no wake-up is lost.
-            Interlocked.Exchange(ref _state, Working);
+            Interlocked.Exchange(ref _state, Posted);
             if (Volatile.Read(ref _sleeping) == 1)
             {
                 _wake.Set();
@@ -242,12 +286,38 @@ public static class WorkerPool
             return false;
         }
 
-        /// <summary>Waits for the job to finish; returns its exception, if any. Spins: parts end within microseconds of each other.</summary>
-        public Exception? Wait()
+        /// <summary>
+        /// Runs the part on the calling thread if the helper has not claimed it yet; otherwise waits for it to
+        /// finish. Returns the part's exception, if any. Spins (parts end within microseconds of each other),
+        /// yielding now and then so that a helper sharing this core with other work gets to finish.
+        /// </summary>
+        public Exception? TakeBackOrWait()
         {
-            while (Volatile.Read(ref _state) != Done)
+            if (Interlocked.CompareExchange(ref _state, Idle, Posted) == Posted)
             {
-                Thread.SpinWait(1);
+                IParallelJob job = _job!;
+                _job = null;
+                try
+                {
+                    job.RunPart(_part, _parts, _first, _second);
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return e;
+                }
+            }
+
+            for (int spins = 1; Volatile.Read(ref _state) != Done; spins++)
+            {
+                if (spins % 1024 == 0)
+                {
+                    Thread.Yield();
+                }
+                else
+                {
+                    Thread.SpinWait(1);
+                }
             }
 
             _job = null;
@@ -260,6 +330,11 @@ public static class WorkerPool
             while (true)
             {
                 WaitForWork();
+                if (Interlocked.CompareExchange(ref _state, Running, Posted) != Posted)
+                {
+                    continue; // the caller took the part back before this thread got to it
+                }
+
                 try
                 {
                     _job!.RunPart(_part, _parts, _first, _second);
@@ -277,7 +352,7 @@ public static class WorkerPool
         {
             long spinUntil = Stopwatch.GetTimestamp() + (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
             int polls = 0;
-            while (Volatile.Read(ref _state) != Working)
+            while (Volatile.Read(ref _state) != Posted)
             {
                 // poll the flag often (a PAUSE is dozens of cycles), the clock rarely
                 if (++polls % 256 != 0 || Stopwatch.GetTimestamp() < spinUntil)
@@ -288,7 +363,7 @@ public static class WorkerPool
 
                 _wake.Reset();
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (Volatile.Read(ref _state) != Working)
+                if (Volatile.Read(ref _state) != Posted)
                 {
                     _wake.Wait();
                 }

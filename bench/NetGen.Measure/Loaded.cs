@@ -1,0 +1,59 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+
+namespace NetGen.Measure;
+
+/// <summary>
+/// Predict of 1,024 samples, call after call, while other threads keep every core busy: the distribution
+/// of the calls' times shows whether a call waits for a helper the OS has descheduled.
+/// </summary>
+internal static class Loaded
+{
+    public static int Run(string networkName, int threads, int busy, int calls)
+    {
+        Parallelism.MaxThreads = threads;
+        INetwork network = Networks.Create(networkName, 1);
+        const int Samples = 1024;
+        var random = new DeterministicRandom(3);
+        float[] inputs = new float[Samples * network.InputSize];
+        random.FillUniform(inputs, 1f);
+        float[] outputs = new float[Samples * network.OutputSize];
+
+        using var stop = new CancellationTokenSource();
+        Thread[] spinners = [.. Enumerable.Range(0, busy).Select(_ => new Thread(() =>
+        {
+            double x = 1;
+            while (!stop.IsCancellationRequested)
+            {
+                x = Math.Sqrt(x + 1); // a core's worth of work, at the same priority as NetGen's threads
+            }
+
+            GC.KeepAlive(x);
+        }) { IsBackground = true })];
+        foreach (Thread spinner in spinners)
+        {
+            spinner.Start();
+        }
+
+        var times = new double[calls];
+        for (int c = -10; c < calls; c++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            network.Predict(inputs, outputs);
+            if (c >= 0)
+            {
+                times[c] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        stop.Cancel();
+        Array.Sort(times);
+        double At(double q) => times[Math.Min(times.Length - 1, (int)(q * times.Length))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"network\":\"{networkName}\",\"threads\":{threads},\"busy_threads\":{busy},\"calls\":{calls},\"median_ms\":{At(0.5):F3},\"p90_ms\":{At(0.9):F3},\"p99_ms\":{At(0.99):F3},\"max_ms\":{times[^1]:F3},\"mean_ms\":{times.Average():F3}}}"));
+        return 0;
+    }
+}
