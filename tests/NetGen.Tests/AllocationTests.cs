@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace NetGen.Tests;
 
@@ -31,13 +32,21 @@ public sealed class AllocationTests
 
         Exercise(); // first calls at each batch size may allocate scratch space
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        // Rounds of 20: the runtime may allocate once on this thread as it compiles a path taken for the
+        // first time (the worker pool switches between sharing a sample and running alone as other tests
+        // load the cores), but a call that allocates would allocate in every round.
+        var rounds = new long[5];
+        for (int round = 0; round < rounds.Length; round++)
         {
-            Exercise();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                Exercise();
+            }
+
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(rounds.Count(r => r == 0) >= 4, $"bytes allocated per round of 20: {string.Join(", ", rounds)}");
     }
 }
