@@ -104,9 +104,17 @@ public sealed class WorkerPoolTests
         WorkerPool.MaxThreads = 2;
         try
         {
-            WaitUntilParallel();
-            Assert.Equal(2, WorkerPool.ThreadsFor(long.MaxValue));
-            WorkerPool.Run(new SlowPart(1, TimeSpan.FromMilliseconds(30)), 2, [1f], default);
+            // (retried while another test holds the pool, which then runs both parts on this thread)
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                WaitUntilParallel();
+                var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
+                WorkerPool.Run(slow, 2, [1f], default);
+                if (slow.HelperThread != Environment.CurrentManagedThreadId)
+                {
+                    break;
+                }
+            }
 
             Assert.Equal(1, WorkerPool.ThreadsFor(long.MaxValue));
             Assert.Equal(1, WorkerPool.ThreadsForSample(long.MaxValue));
@@ -123,13 +131,27 @@ public sealed class WorkerPoolTests
         }
     }
 
-    private sealed class SlowPart(int slowPart, TimeSpan time) : IParallelJob
+    /// <summary>Part 1 takes <paramref name="time"/> on its helper; part 0 returns as soon as the helper has started it (so it cannot be taken back).</summary>
+    private sealed class SlowPart(TimeSpan time) : IParallelJob
     {
+        private volatile bool _started;
+
+        public int HelperThread { get; private set; }
+
         public void RunPart(int part, int parts, nint first, nint second)
         {
-            if (part == slowPart)
+            if (part == 1)
             {
+                HelperThread = Environment.CurrentManagedThreadId;
+                _started = true;
                 Thread.Sleep(time);
+                return;
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!_started && clock.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                Thread.SpinWait(10); // on the caller: part 1 is running elsewhere, or runs after this on the caller
             }
         }
     }
