@@ -102,6 +102,58 @@ public sealed class KernelWidthTests
         Check<TestLayer<N7, N1, Linear, Yes>>();
     }
 
+    [Fact]
+    public void Cache_blocked_products_are_one_chain_of_multiply_adds_per_value()
+    {
+        // More steps than a step block (the last one partial), more rows than a row block (the last one not a
+        // whole number of tiles), and columns off every tile width: every value must be exactly the unblocked
+        // chain c = a_k b_k + c over k in order, whatever block boundaries the product crossed. (Fused where the
+        // columns run in vectors with FMA; the last 3 columns run as single values, a * b + c.)
+        Blocked<Soft16, Lanes16>(fused: true);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Blocked<Simd256, Vector256<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported);
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Blocked<Simd128, Vector128<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+        }
+
+        Blocked<Scalar, float>(fused: false);
+    }
+
+    private static void Blocked<TS, TV>(bool fused)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        const int rows = Gemm.RowBlock * 2 + 13, steps = Gemm.StepBlock * 2 + 89, columns = 16 + 8 + 4 + 3;
+        var random = new DeterministicRandom(11);
+        float[] a = Random(ref random, rows * steps);
+        float[] b = Random(ref random, steps * columns);
+        var c = new float[rows * columns];
+        var product = new Product
+        {
+            A = ref a[0], ARow = steps, AStep = 1, B = ref b[0], BStep = columns, C = ref c[0], CRow = columns,
+            Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps,
+        };
+        Gemm.Run<TS, TV, PlainEpilogue>(ref product);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                float chain = 0f;
+                for (int k = 0; k < steps; k++)
+                {
+                    float x = a[(r * steps) + k], y = b[(k * columns) + column];
+                    chain = fused && column < columns - 3 ? MathF.FusedMultiplyAdd(x, y, chain) : (x * y) + chain;
+                }
+
+                Assert.True(chain == c[(r * columns) + column], $"{typeof(TS).Name}: C[{r}, {column}] is {c[(r * columns) + column]:R}, the chain {chain:R}");
+            }
+        }
+    }
+
     private static void Check<TLayer>()
         where TLayer : struct, IDenseLayer
     {

@@ -95,12 +95,12 @@ public static partial class Dense<TLayer>
 
     /// <summary>
     /// packed[i, j] = W[j, i] for the rows j in [start, start + count) of W: the transpose the forward product
-    /// reads row by row. In blocks of 8 rows, so that both the reads and the writes of a block stay in cache.
+    /// reads row by row, rows <see cref="DenseWorkspace{TLayer}.PackedStride"/> apart. In blocks of 8 rows, so that both the reads and the writes of a block stay in cache.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(ref float w, ref float packed, int start, int count)
     {
-        nint inputs = TLayer.Inputs, units = TLayer.Units;
+        nint inputs = TLayer.Inputs, units = DenseWorkspace<TLayer>.PackedStride;
         nint j0 = start, end = start + count;
         for (; j0 + 8 <= end; j0 += 8)
         {
@@ -221,7 +221,7 @@ public static partial class Dense<TLayer>
                 ARow = TLayer.Inputs,
                 AStep = 1,
                 B = ref layer.Packed,
-                BStep = TLayer.Units,
+                BStep = DenseWorkspace<TLayer>.PackedStride,
                 C = ref layer.BatchZ,
                 CRow = TLayer.Units,
                 Bias = ref Unsafe.Add(ref p, TLayer.BiasOffset),

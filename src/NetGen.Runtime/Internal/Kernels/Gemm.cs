@@ -47,6 +47,12 @@ internal ref struct Product
 /// <summary>What becomes of an accumulator: the value stored into C[r, c..].</summary>
 internal interface IEpilogue
 {
+    /// <summary>
+    /// Whether the epilogue reads what C held before the product (an update of W in place): then C cannot
+    /// hold a partial sum between blocks of the sum, and the product runs its sums in one block.
+    /// </summary>
+    static virtual bool ReadsC => false;
+
     static abstract void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
         where TS : struct, ISimd<TV>
         where TV : struct;
@@ -88,6 +94,8 @@ internal readonly struct ScaleEpilogue : IEpilogue
 internal readonly struct UpdateEpilogue<TLayer> : IEpilogue
     where TLayer : struct, IDenseLayer
 {
+    public static bool ReadsC => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
         where TS : struct, ISimd<TV>
@@ -98,11 +106,24 @@ internal readonly struct UpdateEpilogue<TLayer> : IEpilogue
     }
 }
 
-/// <summary>Register-blocked matrix products: tiles of C held in registers while the sum runs.</summary>
+/// <summary>
+/// Register-blocked matrix products: tiles of C held in registers while the sum runs, in cache blocks. The
+/// sum over k runs in blocks of <see cref="StepBlock"/> steps and the rows in blocks of <see cref="RowBlock"/>:
+/// within one (row block, step block), each tile's slice of B (StepBlock rows of a tile's width) stays in L1
+/// while every row tile of the block reads it, and the row block's slice of A stays in L2 while every column
+/// tile reads it. Between step blocks a tile's partial sums wait in C and are loaded back into the same
+/// accumulators, so each value is the same chain of multiply-adds, bit for bit, as one unblocked sum.
+/// </summary>
 internal static class Gemm
 {
     /// <summary>Columns a product may be split at between threads: a multiple of every tile's width.</summary>
     public const int ColumnSplit = 64;
+
+    /// <summary>Steps of the sum per block: 256 rows of a 64-byte tile of B are 16 KB, half an L1.</summary>
+    public const int StepBlock = 256;
+
+    /// <summary>Rows of C per block, a multiple of every tile's height: 120 rows of A over 256 steps are 120 KB, in L2.</summary>
+    public const int RowBlock = 120;
 
     /// <summary>
     /// Rows and vectors of C per register tile at a width: 6 x 4 (24 of the 32 zmm registers), 6 x 2 (12 of
@@ -136,6 +157,7 @@ internal static class Gemm
         }
     }
 
+    /// <summary>The cache blocks: rows by <see cref="RowBlock"/>, the sum by <see cref="StepBlock"/> (in one block when the epilogue reads C).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowBlocks<TS, TV, TE, TR>(scoped ref Product p)
         where TS : struct, ISimd<TV>
@@ -143,21 +165,24 @@ internal static class Gemm
         where TE : IEpilogue
         where TR : IConstant
     {
-        int r = 0;
-        for (; r + TR.Value <= p.Rows; r += TR.Value)
+        nint stepBlock = TE.ReadsC ? p.Steps : StepBlock;
+        for (int r0 = 0; r0 < p.Rows; r0 += RowBlock)
         {
-            Columns<TS, TV, TE, TR>(ref p, r);
-        }
-
-        for (; r < p.Rows; r++)
-        {
-            Columns<TS, TV, TE, One>(ref p, r);
+            int r1 = System.Math.Min(r0 + RowBlock, p.Rows);
+            for (nint k0 = 0; k0 < p.Steps; k0 += stepBlock)
+            {
+                var block = new Block(k0, System.Math.Min(k0 + stepBlock, p.Steps), k0 == 0, k0 + stepBlock >= p.Steps);
+                Columns<TS, TV, TE, TR>(ref p, r0, r1, block);
+            }
         }
     }
 
-    /// <summary>One block of rows: full tiles of columns, then the tail in the part that reaches the last column.</summary>
+    /// <summary>
+    /// One cache block: for each tile of columns, every row tile of [r0, r1) over the block's steps; then the
+    /// tail of the columns in the part that reaches the last column.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Columns<TS, TV, TE, TR>(scoped ref Product p, int r)
+    private static void Columns<TS, TV, TE, TR>(scoped ref Product p, int r0, int r1, Block block)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TE : IEpilogue
@@ -171,15 +196,15 @@ internal static class Gemm
         {
             if (vectors == 4)
             {
-                Tile<TS, TV, TE, TR, Four>(ref p, r, c);
+                RowTiles<TS, TV, TE, TR, Four>(ref p, r0, r1, c, block);
             }
             else if (vectors == 2)
             {
-                Tile<TS, TV, TE, TR, Two>(ref p, r, c);
+                RowTiles<TS, TV, TE, TR, Two>(ref p, r0, r1, c, block);
             }
             else
             {
-                Tile<TS, TV, TE, TR, One>(ref p, r, c);
+                RowTiles<TS, TV, TE, TR, One>(ref p, r0, r1, c, block);
             }
         }
 
@@ -193,42 +218,65 @@ internal static class Gemm
         int rest = (p.Columns - column) / TS.Lanes;
         if (TS.Lanes > 1 && rest == 3)
         {
-            Tile<TS, TV, TE, TR, Three>(ref p, r, column);
+            RowTiles<TS, TV, TE, TR, Three>(ref p, r0, r1, column, block);
         }
         else if (TS.Lanes > 1 && rest == 2)
         {
-            Tile<TS, TV, TE, TR, Two>(ref p, r, column);
+            RowTiles<TS, TV, TE, TR, Two>(ref p, r0, r1, column, block);
         }
         else if (TS.Lanes > 1 && rest == 1)
         {
-            Tile<TS, TV, TE, TR, One>(ref p, r, column);
+            RowTiles<TS, TV, TE, TR, One>(ref p, r0, r1, column, block);
         }
 
         column += TS.Lanes > 1 ? rest * TS.Lanes : 0;
         if (TS.Lanes > 8 && p.Columns - column >= 8)
         {
-            Tile<Simd256, Vector256<float>, TE, TR, One>(ref p, r, column);
+            RowTiles<Simd256, Vector256<float>, TE, TR, One>(ref p, r0, r1, column, block);
             column += 8;
         }
 
         if (TS.Lanes > 4 && p.Columns - column >= 4)
         {
-            Tile<Simd128, Vector128<float>, TE, TR, One>(ref p, r, column);
+            RowTiles<Simd128, Vector128<float>, TE, TR, One>(ref p, r0, r1, column, block);
             column += 4;
         }
 
         for (; column < p.Columns; column++)
         {
-            Tile<Scalar, float, TE, TR, One>(ref p, r, column);
+            RowTiles<Scalar, float, TE, TR, One>(ref p, r0, r1, column, block);
+        }
+    }
+
+    /// <summary>Every row tile of [r0, r1) at one tile of columns: full tiles of TR rows, then single rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowTiles<TS, TV, TE, TR, TN>(scoped ref Product p, int r0, int r1, int column, Block block)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+        where TR : IConstant
+        where TN : IConstant
+    {
+        int r = r0;
+        for (; r + TR.Value <= r1; r += TR.Value)
+        {
+            Tile<TS, TV, TE, TR, TN>(ref p, r, column, block);
+        }
+
+        for (; r < r1; r++)
+        {
+            Tile<TS, TV, TE, One, TN>(ref p, r, column, block);
         }
     }
 
     /// <summary>
-    /// The innermost loop: TR rows by TN vectors of C in registers; each step loads TN vectors of B and
-    /// broadcasts TR values of A. A method of its own, so that its accumulators get the registers to themselves.
+    /// The innermost loop: TR rows by TN vectors of C in registers over the block's steps; each step loads TN
+    /// vectors of B and broadcasts TR values of A. The accumulators start at 0 in the first block, else from the
+    /// partial sums in C; the last block hands them to the epilogue, the others store them back as they are.
+    /// A method of its own, so that its accumulators get the registers to themselves.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TS, TV, TE, TR, TN>(scoped ref Product p, int r, int column)
+    private static void Tile<TS, TV, TE, TR, TN>(scoped ref Product p, int r, int column, Block block)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TE : IEpilogue
@@ -242,10 +290,28 @@ internal static class Gemm
         TV c30 = TS.Zero, c31 = TS.Zero, c32 = TS.Zero, c33 = TS.Zero;
         TV c40 = TS.Zero, c41 = TS.Zero, c42 = TS.Zero, c43 = TS.Zero;
         TV c50 = TS.Zero, c51 = TS.Zero, c52 = TS.Zero, c53 = TS.Zero;
-        ref float a = ref Unsafe.Add(ref p.A, r * p.ARow);
-        ref float b = ref Unsafe.Add(ref p.B, column);
+        ref float c = ref Unsafe.Add(ref p.C, (r * p.CRow) + column);
+        if (!block.First)
+        {
+            Load<TS, TV, TN>(ref c, out c00, out c01, out c02, out c03);
+            if (TR.Value > 1)
+            {
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, p.CRow), out c10, out c11, out c12, out c13);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), out c20, out c21, out c22, out c23);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), out c30, out c31, out c32, out c33);
+            }
+
+            if (TR.Value > 4)
+            {
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), out c40, out c41, out c42, out c43);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), out c50, out c51, out c52, out c53);
+            }
+        }
+
         nint aRow = p.ARow, aStep = p.AStep, bStep = p.BStep;
-        for (nint k = 0; k < p.Steps; k++)
+        ref float a = ref Unsafe.Add(ref p.A, (r * aRow) + (block.Start * aStep));
+        ref float b = ref Unsafe.Add(ref p.B, (block.Start * bStep) + column);
+        for (nint k = block.Start; k < block.End; k++)
         {
             TV b0 = TS.Load(ref b, 0);
             TV b1 = TN.Value > 1 ? TS.Load(ref b, l) : default;
@@ -298,7 +364,26 @@ internal static class Gemm
             b = ref Unsafe.Add(ref b, bStep);
         }
 
-        ref float c = ref Unsafe.Add(ref p.C, (r * p.CRow) + column);
+        if (!block.Last)
+        {
+            // a partial sum: stored as it is, loaded back by the next block
+            Store<TS, TV, PlainEpilogue, TN>(ref c, ref Unsafe.NullRef<float>(), ref p, c00, c01, c02, c03);
+            if (TR.Value > 1)
+            {
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, p.CRow), ref Unsafe.NullRef<float>(), ref p, c10, c11, c12, c13);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c20, c21, c22, c23);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c30, c31, c32, c33);
+            }
+
+            if (TR.Value > 4)
+            {
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c40, c41, c42, c43);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c50, c51, c52, c53);
+            }
+
+            return;
+        }
+
         ref float bias = ref Unsafe.Add(ref p.Bias, column);
         Store<TS, TV, TE, TN>(ref c, ref bias, ref p, c00, c01, c02, c03);
         if (TR.Value > 1)
@@ -314,6 +399,23 @@ internal static class Gemm
             Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref bias, ref p, c50, c51, c52, c53);
         }
     }
+
+    /// <summary>One row of a tile's partial sums, back from C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load<TS, TV, TN>(ref float c, out TV s0, out TV s1, out TV s2, out TV s3)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        nint l = TS.Lanes;
+        s0 = TS.Load(ref c, 0);
+        s1 = TN.Value > 1 ? TS.Load(ref c, l) : TS.Zero;
+        s2 = TN.Value > 2 ? TS.Load(ref c, 2 * l) : TS.Zero;
+        s3 = TN.Value > 3 ? TS.Load(ref c, 3 * l) : TS.Zero;
+    }
+
+    /// <summary>The steps [Start, End) of one block of the sum, and whether it is the first and the last.</summary>
+    private readonly record struct Block(nint Start, nint End, bool First, bool Last);
 
     /// <summary>One row of a tile through the epilogue.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
