@@ -32,6 +32,10 @@ internal static class Networks
         ["mlp128-momentum"] = seed => new Mlp128Momentum(seed),
         ["mlp128-adam"] = seed => new Mlp128Adam(seed),
         ["mlp512x256-adam"] = seed => new Mlp512x256Adam(seed),
+        ["4-16-3"] = seed => new Shape4x16x3(seed),
+        ["784-128-10"] = seed => new Mlp128(seed),
+        ["784-256-256-256-10"] = seed => new Shape784x256x3(seed),
+        ["784-1024-1024-10"] = seed => new Shape784x1024x2(seed),
     };
 
     public static INetwork Create(string name, int seed) =>
@@ -58,3 +62,18 @@ internal static class Networks
         return (4 * weights) + (2 * laterWeights) + (2 * parameters / batchSize);
     }
 }
+
+/// <summary>The shapes of the speed comparison (bench/compare-shapes.sh), plain SGD.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(4)] [Dense(16)] [ReLU] [Dense(3)] [Softmax]
+public partial class Shape4x16x3;
+
+/// <summary>784-256-256-256-10.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)] [Dense(256)] [ReLU] [Dense(256)] [ReLU] [Dense(256)] [ReLU] [Dense(10)] [Softmax]
+public partial class Shape784x256x3;
+
+/// <summary>784-1024-1024-10: layers larger than L2.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)] [Dense(1024)] [ReLU] [Dense(1024)] [ReLU] [Dense(10)] [Softmax]
+public partial class Shape784x1024x2;

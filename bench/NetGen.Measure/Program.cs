@@ -38,5 +38,8 @@ var busy = new Option<int>("--busy") { Description = "Threads that keep cores bu
 var loaded = new Command("loaded", "Predict of 1,024 samples while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls };
 loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls)));
 
-var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded };
+var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds };
+shapes.SetAction(p => Shapes.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(seconds)));
+
+var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded, shapes };
 return root.Parse(args).Invoke();

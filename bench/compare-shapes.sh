@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# NetGen against PyTorch on the shapes of the speed issue, one thread and two, in one run.
+#
+#   bench/compare-shapes.sh [--seconds S] [--threads "1 2"] [--networks "4-16-3 784-128-10 ..."]
+#
+# For each network and thread count: Predict of 1,024 samples, TrainBatch of 64 and 256, TrainBatch of one
+# sample and per-sample SGD (TrainSequential) over 64, random inputs, plain SGD, samples per second as the
+# median of timed rounds (netgen-measure shapes / compare_shapes.py), and this core's FMA peak. PyTorch runs
+# on OpenBLAS with OPENBLAS_CORETYPE=Cooperlake (this machine may export Haswell, which halves it).
+# Needs root to install the peers the first time (Debian packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=3
+threads="1 2"
+networks="4-16-3 784-128-10 784-256-256-256-10 784-1024-1024-10"
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --seconds) seconds=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        --networks) networks=$2; shift 2 ;;
+        *) echo "usage: $0 [--seconds S] [--threads \"1 2\"] [--networks \"...\"]" >&2; exit 2 ;;
+    esac
+done
+
+packages=(python3-torch python3-numpy libopenblas0-openmp)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+export OPENBLAS_CORETYPE=Cooperlake
+
+dotnet build bench/NetGen.Measure -c Release -v quiet -nologo > /dev/null
+measure=bench/NetGen.Measure/bin/Release/net10.0/netgen-measure
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+$measure peak > "$work/peak.json"
+for network in $networks; do
+    for t in $threads; do
+        echo "$network, $t thread(s)" >&2
+        $measure shapes --network "$network" --threads "$t" --seconds "$seconds" >> "$work/results.json"
+        OMP_NUM_THREADS=$t /usr/bin/python3 bench/compare_shapes.py --network "$network" --threads "$t" --seconds "$seconds" >> "$work/results.json"
+    done
+done
+
+/usr/bin/python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+peak = json.loads(open(f"{work}/peak.json").read().splitlines()[0])
+rows = [json.loads(l) for l in open(f"{work}/results.json") if l.strip()]
+print(f"CPU {peak['cpu']}: one core's FP32 FMA peak {peak['gflops']} GFLOP/s ({peak['vector_bits']}-bit vectors); "
+      f"PyTorch {next(r['torch'] for r in rows if r['side'] == 'pytorch')}")
+print()
+print("| network | threads | operation | NetGen samples/s | PyTorch samples/s | NetGen / PyTorch | NetGen GFLOP/s (% of one core's peak) |")
+print("|---|---|---|---|---|---|---|")
+key = lambda r: (r["network"], r["threads"], r["operation"])
+torch = {key(r): r for r in rows if r["side"] == "pytorch"}
+for r in rows:
+    if r["side"] != "netgen":
+        continue
+    t = torch.get(key(r))
+    ratio = f"{r['samples_per_second'] / t['samples_per_second']:.2f}x" if t else "-"
+    pct = r["gflops"] / peak["gflops"] / r["threads"]
+    print(f"| {r['network']} | {r['threads']} | {r['operation']} | {r['samples_per_second']:,.0f} | "
+          f"{t['samples_per_second']:,.0f} | {ratio} | {r['gflops']:.1f} ({pct:.0%}) |" if t else "")
+PY
