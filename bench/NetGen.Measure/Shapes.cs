@@ -45,10 +45,11 @@ internal static class Shapes
             network.TrainBatch(inputs.AsSpan(sample * network.InputSize, network.InputSize), targets.AsSpan(sample * network.OutputSize, network.OutputSize), 1e-4f);
             sample = (sample + 1) % Samples;
         });
+        int first = 0;
         Measure("train-sequential-64", 64, () =>
         {
-            network.TrainSequential(inputs.AsSpan(sample * network.InputSize, 64 * network.InputSize), targets.AsSpan(sample * network.OutputSize, 64 * network.OutputSize), 1e-4f);
-            sample = (sample + 64) % (Samples - 64);
+            network.TrainSequential(inputs.AsSpan(first * network.InputSize, 64 * network.InputSize), targets.AsSpan(first * network.OutputSize, 64 * network.OutputSize), 1e-4f);
+            first = (first + 64) % Samples; // Samples is a multiple of 64
         });
         return 0;
 
