@@ -190,11 +190,14 @@ public static partial class Dense<TLayer>
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (Use512)
+
+        // The sums run along a row of W: no wider than the row (the layer's width also serves the batch
+        // products, which run along its units). A row of 4 inputs at 256 bits would be all tail.
+        if (Use512 && TLayer.Inputs >= 16)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.Product(ref w, ref b, ref x, ref z, start, count);
         }
-        else if (Use256)
+        else if (Use256 && TLayer.Inputs >= 8)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.Product(ref w, ref b, ref x, ref z, start, count);
         }
