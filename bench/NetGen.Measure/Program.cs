@@ -41,5 +41,8 @@ loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.Ge
 var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds };
 shapes.SetAction(p => Shapes.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(seconds)));
 
-var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded, shapes };
+var forward = new Command("forward", "One sample's Forward in a tight loop: ns per call, best of 30 rounds of 1M") { network };
+forward.SetAction(p => ForwardLoop.Run(p.GetValue(network)!));
+
+var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded, shapes, forward };
 return root.Parse(args).Invoke();
