@@ -43,6 +43,17 @@ public partial class LogisticNet;
 [Dense(10)] [Softmax]
 public partial class DeepNet;
 
+/// <summary>
+/// Layers whose rows are an even number of cache lines (256 inputs): the batch backward pass reads W from a
+/// padded copy, and the forward product packs W^T with padded rows.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(24)]
+[Dense(256)] [ReLU]
+[Dense(256)] [ReLU]
+[Dense(5)] [Softmax]
+public partial class PaddedRowsNet;
+
 /// <summary>The MNIST shape of the contract.</summary>
 [Network(Loss = Loss.CrossEntropy)]
 [Input(784)] [Dense(128)] [ReLU] [Dense(10, Activation.Softmax)]

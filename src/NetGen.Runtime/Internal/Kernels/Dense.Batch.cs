@@ -42,6 +42,11 @@ public static partial class Dense<TLayer>
     public static void BackwardBatch<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
         where TPrevious : struct, IDenseLayer
     {
+        if (DenseWorkspace<TLayer>.PadsWeightRows)
+        {
+            PadWeightRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset), ref layer.WeightRows);
+        }
+
         var phase = new InputGradientBatchPhase<TPrevious>(parameters, previous, layer, rows);
         PhaseRunner<InputGradientBatchPhase<TPrevious>>.In(ref layer.InputGradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), default);
     }
@@ -126,6 +131,16 @@ public static partial class Dense<TLayer>
             {
                 Unsafe.Add(ref packed, (i * units) + j) = Unsafe.Add(ref w, (j * inputs) + i);
             }
+        }
+    }
+
+    /// <summary>W row by row into <paramref name="padded"/>, rows <see cref="DenseWorkspace{TLayer}.WeightRowStride"/> apart.</summary>
+    private static void PadWeightRows(ref float w, ref float padded)
+    {
+        for (nint j = 0; j < TLayer.Units; j++)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref w, j * TLayer.Inputs), TLayer.Inputs)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, j * DenseWorkspace<TLayer>.WeightRowStride), TLayer.Inputs));
         }
     }
 
@@ -263,8 +278,8 @@ public static partial class Dense<TLayer>
                 A = ref Unsafe.Add(ref layer.BatchDelta, (nint)start * TLayer.Units),
                 ARow = TLayer.Units,
                 AStep = 1,
-                B = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset),
-                BStep = TLayer.Inputs,
+                B = ref DenseWorkspace<TLayer>.PadsWeightRows ? ref layer.WeightRows : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset),
+                BStep = DenseWorkspace<TLayer>.WeightRowStride,
                 C = ref Unsafe.Add(ref previous.BatchDelta, (nint)start * TLayer.Inputs),
                 CRow = TLayer.Inputs,
                 Bias = ref Unsafe.NullRef<float>(),

@@ -19,6 +19,7 @@ public sealed class DenseWorkspace<TLayer>
     private readonly AlignedBuffer _z = TLayer.KeepsPreActivation ? new(TLayer.Units) : AlignedBuffer.Empty;
     private readonly AlignedBuffer _delta = new(TLayer.Units);
     private AlignedBuffer _packed = AlignedBuffer.Empty;
+    private AlignedBuffer _weightRows = AlignedBuffer.Empty;
     private AlignedBuffer _batchA = AlignedBuffer.Empty;
     private AlignedBuffer _batchZ = AlignedBuffer.Empty;
     private AlignedBuffer _batchDelta = AlignedBuffer.Empty;
@@ -90,6 +91,39 @@ public sealed class DenseWorkspace<TLayer>
         {
             int lines = (TLayer.Units + 15) / 16;
             return 16 * (lines % 2 == 0 ? lines + 1 : lines);
+        }
+    }
+
+    /// <summary>
+    /// Whether the batch backward product reads W from a copy with padded rows: when W's rows are an even
+    /// number of whole cache lines (256 or 1,024 inputs), a tile's slice of W would fall in a few L1 sets.
+    /// Only for layers large enough that the copy costs little beside the product.
+    /// </summary>
+    internal static bool PadsWeightRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLayer.Inputs % 16 == 0 && (TLayer.Inputs / 16) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+    }
+
+    /// <summary>Floats from one row of W to the next in the padded copy: one cache line more than W's.</summary>
+    internal static int WeightRowStride
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => PadsWeightRows ? TLayer.Inputs + 16 : TLayer.Inputs;
+    }
+
+    /// <summary>The padded copy of W, made on the first batch backward pass (a network that only predicts never needs it).</summary>
+    internal ref float WeightRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (_weightRows.Length == 0)
+            {
+                _weightRows = new AlignedBuffer(TLayer.Units * WeightRowStride);
+            }
+
+            return ref _weightRows.Start;
         }
     }
 
