@@ -14,3 +14,7 @@ public partial class Mnist;
 [Network(Loss = Loss.CrossEntropy, Weights = "models/deep.safetensors", InferenceOnly = true)]
 [Input(784)] [Dense(256)] [ReLU] [Dense(256)] [ReLU] [Dense(256)] [ReLU] [Dense(10)] [Softmax]
 public partial class Deep;
+
+[Network(Loss = Loss.CrossEntropy, Weights = "models/wide.safetensors", InferenceOnly = true)]
+[Input(784)] [Dense(1024)] [ReLU] [Dense(1024)] [ReLU] [Dense(10)] [Softmax]
+public partial class Wide;

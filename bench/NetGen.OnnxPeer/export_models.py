@@ -18,6 +18,7 @@ NETWORKS = {
     "tiny": [4, 16, 3],
     "mnist": [784, 128, 10],
     "deep": [784, 256, 256, 256, 10],
+    "wide": [784, 1024, 1024, 10],
 }
 
 
@@ -37,7 +38,8 @@ def main():
         model = build(sizes).eval()
         save_safetensors(os.path.join(folder, name + ".safetensors"), model.state_dict(), {"format": "pt"})
         torch.onnx.export(model, torch.zeros(1, sizes[0]), os.path.join(folder, name + ".onnx"),
-                          input_names=["input"], output_names=["output"], opset_version=13)
+                          input_names=["input"], output_names=["output"], opset_version=13,
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
         print(f"{name}: {'-'.join(map(str, sizes))}, {sum(p.numel() for p in model.parameters()):,} parameters")
 
 
