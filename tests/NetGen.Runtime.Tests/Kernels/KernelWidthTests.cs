@@ -109,33 +109,47 @@ public sealed class KernelWidthTests
         // whole number of tiles), and columns off every tile width: every value must be exactly the unblocked
         // chain c = a_k b_k + c over k in order, whatever block boundaries the product crossed. (Fused where the
         // columns run in vectors with FMA; the last 3 columns run as single values, a * b + c.)
-        Blocked<Soft16, Lanes16>(fused: true);
-        if (Vector256.IsHardwareAccelerated)
+        // B row-major, and B packed in panels of 16 columns (as the forward product reads W^T).
+        foreach (bool panels in new[] { false, true })
         {
-            Blocked<Simd256, Vector256<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported);
-        }
+            Blocked<Soft16, Lanes16>(fused: true, panels);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Blocked<Simd256, Vector256<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported, panels);
+            }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Blocked<Simd128, Vector128<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
-        }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Blocked<Simd128, Vector128<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported, panels);
+            }
 
-        Blocked<Scalar, float>(fused: false);
+            Blocked<Scalar, float>(fused: false, panels);
+        }
     }
 
-    private static void Blocked<TS, TV>(bool fused)
+    private static void Blocked<TS, TV>(bool fused, bool panels)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        const int rows = Gemm.RowBlock * 2 + 13, steps = Gemm.StepBlock * 2 + 89, columns = 16 + 8 + 4 + 3;
+        const int rows = Gemm.RowBlock * 2 + 13, steps = Gemm.StepBlock * 2 + 89, columns = 64 + 16 + 8 + 4 + 3;
         var random = new DeterministicRandom(11);
         float[] a = Random(ref random, rows * steps);
         float[] b = Random(ref random, steps * columns);
         var c = new float[rows * columns];
+        int panelCount = (columns + Gemm.Panel - 1) / Gemm.Panel;
+        var packed = new float[panelCount * steps * Gemm.Panel];
+        for (int k = 0; k < steps; k++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                packed[((column / Gemm.Panel) * steps * Gemm.Panel) + (k * Gemm.Panel) + (column % Gemm.Panel)] = b[(k * columns) + column];
+            }
+        }
+
         var product = new Product
         {
-            A = ref a[0], ARow = steps, AStep = 1, B = ref b[0], BStep = columns, C = ref c[0], CRow = columns,
-            Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps,
+            A = ref a[0], ARow = steps, AStep = 1, B = ref panels ? ref packed[0] : ref b[0], BStep = columns, BPanels = panels,
+            C = ref c[0], CRow = columns, Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps,
         };
         Gemm.Run<TS, TV, PlainEpilogue>(ref product);
         for (int r = 0; r < rows; r++)
@@ -149,7 +163,7 @@ public sealed class KernelWidthTests
                     chain = fused && column < columns - 3 ? MathF.FusedMultiplyAdd(x, y, chain) : (x * y) + chain;
                 }
 
-                Assert.True(chain == c[(r * columns) + column], $"{typeof(TS).Name}: C[{r}, {column}] is {c[(r * columns) + column]:R}, the chain {chain:R}");
+                Assert.True(chain == c[(r * columns) + column], $"{typeof(TS).Name}, panels {panels}: C[{r}, {column}] is {c[(r * columns) + column]:R}, the chain {chain:R}");
             }
         }
     }

@@ -99,20 +99,24 @@ public static partial class Dense<TLayer>
     }
 
     /// <summary>
-    /// packed[i, j] = W[j, i] for the rows j in [start, start + count) of W: the transpose the forward product
-    /// reads row by row, rows <see cref="DenseWorkspace{TLayer}.PackedStride"/> apart. In blocks of 8 rows, so that both the reads and the writes of a block stay in cache.
+    /// W^T for the rows j in [start, start + count) of W (start a multiple of <see cref="Gemm.Panel"/>), in the
+    /// panels the forward product reads (<see cref="Product.BPanels"/>): W[j, i] at (j / 16) inputs 16 + i 16 + j % 16,
+    /// so each tile streams its units' weights in order. In blocks of 8 rows, so that both the reads and the
+    /// writes of a block stay in cache.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(ref float w, ref float packed, int start, int count)
     {
-        nint inputs = TLayer.Inputs, units = DenseWorkspace<TLayer>.PackedStride;
+        const int panel = Gemm.Panel;
+        nint inputs = TLayer.Inputs;
         nint j0 = start, end = start + count;
         for (; j0 + 8 <= end; j0 += 8)
         {
+            ref float panelStart = ref Unsafe.Add(ref packed, ((j0 / panel) * inputs * panel) + (j0 % panel));
             for (nint i = 0; i < inputs; i++)
             {
                 ref float source = ref Unsafe.Add(ref w, (j0 * inputs) + i);
-                ref float target = ref Unsafe.Add(ref packed, (i * units) + j0);
+                ref float target = ref Unsafe.Add(ref panelStart, i * panel);
                 Unsafe.Add(ref target, 0) = source;
                 Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, inputs);
                 Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * inputs);
@@ -129,7 +133,7 @@ public static partial class Dense<TLayer>
         {
             for (nint i = 0; i < inputs; i++)
             {
-                Unsafe.Add(ref packed, (i * units) + j) = Unsafe.Add(ref w, (j * inputs) + i);
+                Unsafe.Add(ref packed, ((j / panel) * inputs * panel) + (i * panel) + (j % panel)) = Unsafe.Add(ref w, (j * inputs) + i);
             }
         }
     }
@@ -236,7 +240,7 @@ public static partial class Dense<TLayer>
                 ARow = TLayer.Inputs,
                 AStep = 1,
                 B = ref layer.Packed,
-                BStep = DenseWorkspace<TLayer>.PackedStride,
+                BPanels = true,
                 C = ref layer.BatchZ,
                 CRow = TLayer.Units,
                 Bias = ref Unsafe.Add(ref p, TLayer.BiasOffset),

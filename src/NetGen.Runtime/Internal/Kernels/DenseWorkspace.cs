@@ -46,7 +46,7 @@ public sealed class DenseWorkspace<TLayer>
 
         if (_packed.Length == 0)
         {
-            _packed = new AlignedBuffer(TLayer.Inputs * PackedStride);
+            _packed = new AlignedBuffer(TLayer.Inputs * PackedUnits);
         }
 
         _batchA = new AlignedBuffer(rows * TLayer.Units);
@@ -79,19 +79,11 @@ public sealed class DenseWorkspace<TLayer>
         get => ref _delta.Start;
     }
 
-    /// <summary>
-    /// Floats from one row of packed W^T to the next: the units, rounded up to whole 64-byte lines, and one line
-    /// more when that makes an even number of lines. A tile's slice of B then spreads over every set of the L1
-    /// cache instead of a few (rows 4 KB apart, as for 1,024 units, all fall in one set and evict each other).
-    /// </summary>
-    internal static int PackedStride
+    /// <summary>The units of packed W^T: whole panels of <see cref="Kernels.Gemm.Panel"/>, the last one padded.</summary>
+    internal static int PackedUnits
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            int lines = (TLayer.Units + 15) / 16;
-            return 16 * (lines % 2 == 0 ? lines + 1 : lines);
-        }
+        get => (TLayer.Units + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
     }
 
     /// <summary>

@@ -15,6 +15,13 @@ internal ref struct Product
     public nint AStep;
     public ref float B;
     public nint BStep;
+
+    /// <summary>
+    /// Whether B is packed in panels of <see cref="Gemm.Panel"/> columns: panel after panel, each its Steps rows
+    /// of Panel values side by side, so that a tile reads its slice of B as one sequential stream. Then B(k, c)
+    /// is at (c / Panel) Steps Panel + k Panel + c % Panel, and <see cref="BStep"/> is unused.
+    /// </summary>
+    public bool BPanels;
     public ref float C;
     public nint CRow;
 
@@ -118,6 +125,9 @@ internal static class Gemm
 {
     /// <summary>Columns a product may be split at between threads: a multiple of every tile's width.</summary>
     public const int ColumnSplit = 64;
+
+    /// <summary>Columns of a panel of packed B: one 64-byte cache line.</summary>
+    public const int Panel = 16;
 
     /// <summary>Steps of the sum per block: 256 rows of a 64-byte tile of B are 16 KB, half an L1.</summary>
     public const int StepBlock = 256;
@@ -308,15 +318,21 @@ internal static class Gemm
             }
         }
 
-        nint aRow = p.ARow, aStep = p.AStep, bStep = p.BStep;
+        nint aRow = p.ARow, aStep = p.AStep;
         ref float a = ref Unsafe.Add(ref p.A, (r * aRow) + (block.Start * aStep));
-        ref float b = ref Unsafe.Add(ref p.B, (block.Start * bStep) + column);
+
+        // B's rows are bStep apart, and a tile's vectors vStep apart: along a row, or from panel to panel
+        nint bStep = p.BPanels ? Panel : p.BStep;
+        nint vStep = p.BPanels && l == Panel ? p.Steps * Panel : l;
+        ref float b = ref p.BPanels
+            ? ref Unsafe.Add(ref p.B, ((column / Panel) * p.Steps * Panel) + (column % Panel) + (block.Start * Panel))
+            : ref Unsafe.Add(ref p.B, (block.Start * bStep) + column);
         for (nint k = block.Start; k < block.End; k++)
         {
             TV b0 = TS.Load(ref b, 0);
-            TV b1 = TN.Value > 1 ? TS.Load(ref b, l) : default;
-            TV b2 = TN.Value > 2 ? TS.Load(ref b, 2 * l) : default;
-            TV b3 = TN.Value > 3 ? TS.Load(ref b, 3 * l) : default;
+            TV b1 = TN.Value > 1 ? TS.Load(ref b, vStep) : default;
+            TV b2 = TN.Value > 2 ? TS.Load(ref b, 2 * vStep) : default;
+            TV b3 = TN.Value > 3 ? TS.Load(ref b, 3 * vStep) : default;
 
             TV a0 = TS.Broadcast(a);
             c00 = TS.MultiplyAdd(a0, b0, c00);
