@@ -178,22 +178,27 @@ public sealed class EmbeddedNetworkTests
     [Fact]
     public void An_inference_only_instance_holds_its_parameters_and_little_else()
     {
-        // One of each first: the types' static state (Info, the layer table) is made once per process, not
-        // per instance (a clean-clone CI run, where this test happened to be the first to touch them, saw
-        // 5,312 bytes of it).
-        GC.KeepAlive(new EmbeddedDigits());
-        GC.KeepAlive(new LoadedDigits());
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var inference = new EmbeddedDigits();
-        long inferenceBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        before = GC.GetAllocatedBytesForCurrentThread();
-        var trainable = new LoadedDigits();
-        long trainableBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of five constructions: the first builds the types' static state (Info, the layer table)
+        // and the runtime may allocate on this thread while it compiles the decoder to faster code, once or
+        // twice per process; what every construction allocates is the instance. (Clean-clone CI runs saw
+        // 5,312 and 7,760 bytes of the former.)
+        long inferenceBytes = Least(() => new EmbeddedDigits());
+        long trainableBytes = Least(() => new LoadedDigits());
 
         Assert.InRange(inferenceBytes, 4L * EmbeddedDigits.ParameterCount, (4L * EmbeddedDigits.ParameterCount) + 1024);
         Assert.True(trainableBytes > 2 * 4L * LoadedDigits.ParameterCount, $"the trainable network allocates {trainableBytes:N0} bytes");
-        GC.KeepAlive(inference);
-        GC.KeepAlive(trainable);
+    }
+
+    private static long Least(Func<object> create)
+    {
+        long least = long.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            GC.KeepAlive(create());
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 }
