@@ -41,7 +41,6 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         public const string Plans = "NetGen.Plans";
     }
 
-
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {

@@ -44,7 +44,10 @@ internal static class Names
     public static LayerNames Layer(LayerPlan layer) => new(layer.Number, string.Empty);
 
     /// <summary>Names that belong to one layer of <paramref name="plan"/>: its buffers are fields of the network, or of the calling thread's buffers.</summary>
-    public static LayerNames Layer(int number, NetworkPlan plan) => new(number, plan.Trainable ? string.Empty : Buffers + ".");
+    public static LayerNames Layer(int number, NetworkPlan plan) => new(number, BuffersOwner(plan));
+
+    /// <summary>What the buffers' members are reached through: nothing (the network's own), or <c>buffers.</c> (the calling thread's).</summary>
+    public static string BuffersOwner(NetworkPlan plan) => plan.Trainable ? string.Empty : Buffers + ".";
 
     public static LayerNames Layer(LayerPlan layer, NetworkPlan plan) => Layer(layer.Number, plan);
 

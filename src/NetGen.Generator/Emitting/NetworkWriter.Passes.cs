@@ -111,7 +111,7 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line();
-            _w.Line($"{(_plan.Trainable ? string.Empty : Names.Buffers + ".")}EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
+            _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
             using (_w.Block($"for (int start = 0; start < count; start += {Names.PredictChunk})"))
             {
                 _w.Line($"int rows = global::System.Math.Min({Names.PredictChunk}, count - start);");

@@ -237,7 +237,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
     {
         if (_plan.Weights is { } weights)
         {
-            _w.Line($"/// <summary>Creates the network with the parameters compiled in from {Xml(weights.File)} at build time.</summary>");
+            _w.Line($"/// <summary>Creates the network with the parameters compiled in from {Literals.XmlText(weights.File)} at build time.</summary>");
             Generated();
             using (_w.Block($"public {ClassName}()"))
             {
@@ -326,9 +326,6 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
         _w.Line();
     }
-
-    /// <summary>Text for an XML doc comment.</summary>
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private string OptimizerStateDescription() => Model.Optimizer.Kind switch
     {

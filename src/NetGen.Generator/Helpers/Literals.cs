@@ -24,6 +24,9 @@ internal static class Literals
     /// <summary>An integer with thousands separators for comments and docs, such as <c>101,770</c>.</summary>
     public static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>Text for an XML doc comment: <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> escaped.</summary>
+    public static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
     /// <summary>A float for prose (comments and docs), without the suffix.</summary>
     public static string FloatProse(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
