@@ -18,7 +18,8 @@ namespace NetGen.Internal;
 /// costs the caller nothing then but the part itself), and waits only for parts already running. When it
 /// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
 /// work keeps the cores busy), the pool runs every part on the calling thread for a while (5 ms, doubling
-/// while the cores stay busy, up to 640 ms): two threads are then never much slower than one. Generated networks split their work so that the result is the same for any number of parts.
+/// while the cores stay busy, up to 640 ms): two threads are then never much slower than one. Generated
+/// networks split their work so that the result is the same for any number of parts.
 /// Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -94,14 +94,14 @@ public sealed class DenseWorkspace<TLayer>
     internal static bool PadsWeightRows
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TLayer.Inputs % 16 == 0 && (TLayer.Inputs / 16) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+        get => TLayer.Inputs % Kernels.Gemm.Panel == 0 && (TLayer.Inputs / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
     }
 
     /// <summary>Floats from one row of W to the next in the padded copy: one cache line more than W's.</summary>
     internal static int WeightRowStride
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => PadsWeightRows ? TLayer.Inputs + 16 : TLayer.Inputs;
+        get => PadsWeightRows ? TLayer.Inputs + Kernels.Gemm.Panel : TLayer.Inputs;
     }
 
     /// <summary>The padded copy of W, made on the first batch backward pass (a network that only predicts never needs it).</summary>
