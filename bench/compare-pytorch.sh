@@ -25,12 +25,8 @@ done
 # The peers: Debian's PyTorch on OpenBLAS (with Debian's default reference BLAS PyTorch is 2-10x slower).
 packages=(python3-torch python3-numpy libopenblas0-openmp)
 [[ $data == /usr/share/datasets/fashion-mnist ]] && packages+=(dataset-fashion-mnist)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
-if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+source bench/peers.sh
+install_missing "${packages[@]}"
 
 # This machine exports OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to its AVX2 kernels at half speed.
 export OPENBLAS_CORETYPE=Cooperlake

@@ -24,12 +24,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 packages=(python3-torch python3-numpy libopenblas0-openmp)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
-if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+source bench/peers.sh
+install_missing "${packages[@]}"
 export OPENBLAS_CORETYPE=Cooperlake
 
 dotnet build bench/NetGen.Measure -c Release -v quiet -nologo > /dev/null

@@ -26,12 +26,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 packages=(python3-torch python3-numpy)
-missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
-if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+source bench/peers.sh
+install_missing "${packages[@]}"
 python=/usr/bin/python3
 
 echo "== the networks, one set of weights in both formats"

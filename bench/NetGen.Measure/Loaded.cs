@@ -17,9 +17,7 @@ internal static class Loaded
         Parallelism.MaxThreads = threads;
         INetwork network = Networks.Create(networkName, 1);
         const int Samples = 1024;
-        var random = new DeterministicRandom(3);
-        float[] inputs = new float[Samples * network.InputSize];
-        random.FillUniform(inputs, 1f);
+        (float[] inputs, _) = Networks.RandomSamples(network, Samples, seed: 3);
         float[] outputs = new float[Samples * network.OutputSize];
 
         using var stop = new CancellationTokenSource();

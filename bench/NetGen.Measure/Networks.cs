@@ -38,6 +38,21 @@ internal static class Networks
         ["784-1024-1024-10"] = seed => new Shape784x1024x2(seed),
     };
 
+    /// <summary>Random samples for a network: inputs uniform in [-1, 1), one-hot targets of random classes.</summary>
+    public static (float[] Inputs, float[] Targets) RandomSamples(INetwork network, int samples, int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        float[] inputs = new float[samples * network.InputSize];
+        random.FillUniform(inputs, 1f);
+        float[] targets = new float[samples * network.OutputSize];
+        for (int s = 0; s < samples; s++)
+        {
+            targets[(s * network.OutputSize) + random.NextInt32(network.OutputSize)] = 1;
+        }
+
+        return (inputs, targets);
+    }
+
     public static INetwork Create(string name, int seed) =>
         ByName.TryGetValue(name, out Func<int, INetwork>? create)
             ? create(seed)

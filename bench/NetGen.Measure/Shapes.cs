@@ -17,14 +17,7 @@ internal static class Shapes
         Parallelism.MaxThreads = threads;
         INetwork network = Networks.Create(networkName, 1);
         const int Samples = 1024;
-        var random = new DeterministicRandom(7);
-        float[] inputs = new float[Samples * network.InputSize];
-        random.FillUniform(inputs, 1f);
-        float[] targets = new float[Samples * network.OutputSize];
-        for (int s = 0; s < Samples; s++)
-        {
-            targets[(s * network.OutputSize) + random.NextInt32(network.OutputSize)] = 1;
-        }
+        (float[] inputs, float[] targets) = Networks.RandomSamples(network, Samples, seed: 7);
 
         float[] outputs = new float[Samples * network.OutputSize];
         double macs = network.ParameterCount; // multiply-adds of one sample's forward pass, about
