@@ -6,14 +6,28 @@ namespace NetGen;
 /// <summary>What a generated network is made of, for code that works with any network.</summary>
 public sealed class NetworkInfo
 {
-    /// <summary>Creates the description of a network; generated code calls this once per network type.</summary>
+    /// <summary>Creates the description of a network of dense layers; generated code calls this once per network type.</summary>
     public NetworkInfo(
         string name,
         int inputSize,
         Loss loss,
         OptimizerSettings optimizer,
         IReadOnlyList<DenseLayerInfo> layers)
+        : this(name, inputSize, loss, optimizer, layers, [])
     {
+    }
+
+    /// <summary>Creates the description of a network with convolutions before its dense layers; generated code calls this once per network type.</summary>
+    public NetworkInfo(
+        string name,
+        int inputSize,
+        Loss loss,
+        OptimizerSettings optimizer,
+        IReadOnlyList<DenseLayerInfo> layers,
+        IReadOnlyList<ConvolutionLayerInfo> convolutions)
+    {
+        ArgumentNullException.ThrowIfNull(convolutions);
+        Convolutions = convolutions;
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(layers);
@@ -53,6 +67,9 @@ public sealed class NetworkInfo
     /// <summary>The dense layers in order.</summary>
     public IReadOnlyList<DenseLayerInfo> Layers { get; }
 
+    /// <summary>The convolutions in order (they come before the dense layers); empty for a network of dense layers.</summary>
+    public IReadOnlyList<ConvolutionLayerInfo> Convolutions { get; }
+
     /// <summary>Number of optimizer state values per parameter: 0 for SGD, 1 for Momentum, 2 for Adam.</summary>
     public int OptimizerStateBlocks => Optimizer.Kind switch
     {
@@ -85,6 +102,37 @@ public readonly record struct DenseLayerInfo(
 {
     /// <summary>Number of weights, units * inputs.</summary>
     public int WeightCount => Units * Inputs;
+}
+
+/// <summary>One convolution of a generated network and where its parameters live.</summary>
+/// <param name="ModuleIndex">Index of the layer in the equivalent PyTorch <c>nn.Sequential</c> (<c>0.weight</c>, ...).</param>
+/// <param name="Channels">Channels of its input.</param>
+/// <param name="Height">Rows of its input.</param>
+/// <param name="Width">Columns of its input.</param>
+/// <param name="Filters">Output channels.</param>
+/// <param name="Kernel">Kernel rows and columns.</param>
+/// <param name="Stride">Stride.</param>
+/// <param name="Padding">Zero padding on every side.</param>
+/// <param name="Activation">The activation applied to its outputs.</param>
+/// <param name="WeightOffset">Offset of K [filters, channels, kernel, kernel] in the parameter span.</param>
+/// <param name="BiasOffset">Offset of b [filters] in the parameter span.</param>
+/// <param name="Alpha">Slope for negative inputs when <paramref name="Activation"/> is <see cref="Activation.LeakyReLU"/>.</param>
+public readonly record struct ConvolutionLayerInfo(
+    int ModuleIndex,
+    int Channels,
+    int Height,
+    int Width,
+    int Filters,
+    int Kernel,
+    int Stride,
+    int Padding,
+    Activation Activation,
+    int WeightOffset,
+    int BiasOffset,
+    float Alpha = 0.01f)
+{
+    /// <summary>Number of weights, filters * channels * kernel * kernel.</summary>
+    public int WeightCount => Filters * Channels * Kernel * Kernel;
 }
 
 /// <summary>An optimizer and its hyper-parameters, as declared on <see cref="NetworkAttribute"/>.</summary>

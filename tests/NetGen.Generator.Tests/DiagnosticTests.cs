@@ -311,7 +311,7 @@ public sealed class DiagnosticTests
 
         """;
 
-    private static void Expect(string id, string markup)
+    internal static void Expect(string id, string markup)
     {
         (GenerationResult result, TextSpan span) = Run(markup);
         AssertSingleDiagnostic(result, id, span);

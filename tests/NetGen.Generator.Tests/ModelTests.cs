@@ -70,7 +70,7 @@ public sealed class ModelTests
             "Net",
             "App.Outer.Net.g.cs",
             4,
-            new[] { new DenseLayerModel(1, 0, 4, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
+            new LayerModel[] { new DenseLayerModel(1, 0, 4, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
             LossKind.SquaredError,
             new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
 
@@ -88,7 +88,7 @@ public sealed class ModelTests
             "Net",
             "App.Net.g.cs",
             784,
-            new[] { new DenseLayerModel(1, 0, 784, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
+            new LayerModel[] { new DenseLayerModel(1, 0, 784, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
             LossKind.SquaredError,
             new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
 
@@ -124,7 +124,7 @@ public sealed class ModelTests
             "Net",
             "Net.g.cs",
             4,
-            new[] { new DenseLayerModel(1, 0, 4, 3, ActivationKind.Identity, 0.01f, 0) }.ToEquatableArray(),
+            new LayerModel[] { new DenseLayerModel(1, 0, 4, 3, ActivationKind.Identity, 0.01f, 0) }.ToEquatableArray(),
             LossKind.SquaredError,
             new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f),
             Weights: "a.safetensors",

@@ -81,7 +81,18 @@ public static class NetworkCases
         new("AdamNet", s => new AdamNet(s), new(6, Loss.SquaredError, L(8, A.ReLU), L(2))),
         new("AdamWNet", s => new AdamWNet(s), new(6, Loss.BinaryCrossEntropy, L(8, A.Sigmoid), L(2, A.Sigmoid))),
         new("SgdDecayNet", s => new SgdDecayNet(s), new(6, Loss.SquaredError, L(8, A.Tanh), L(2))),
+        new("LeNetCnn", s => new LeNetCnn(s), new(new Shape3(1, 28, 28), Loss.CrossEntropy, C(8, 5, A.ReLU), Max(2), C(16, 5, A.ReLU), Max(2), L(64, A.ReLU), L(10, A.Softmax))),
+        new("OddShapesCnn", s => new OddShapesCnn(s), new(new Shape3(3, 7, 9), Loss.SquaredError, C(4, 3, A.Tanh, stride: 2, padding: 2), new ReferencePooling(2, 1, Max: false), C(2, 1, A.LeakyReLU, alpha: 0.1f), L(3))),
+        new("FullKernelCnn", s => new FullKernelCnn(s), new(new Shape3(2, 10, 12), Loss.BinaryCrossEntropy, C(5, 3, A.ReLU, padding: 1), Max(2), C(3, 5, A.Sigmoid), L(2, A.Sigmoid))),
+        new("AdamCnn", s => new AdamCnn(s), new(new Shape3(1, 9, 9), Loss.CrossEntropy, C(3, 2), new ReferencePooling(2, 2, Max: true, A.ReLU), L(4, A.Softmax))),
+        new("DecayCnn", s => new DecayCnn(s), new(new Shape3(2, 6, 6), Loss.SquaredError, C(4, 3, A.Tanh), L(3))),
+        new("FlattenOnlyNet", s => new FlattenOnlyNet(s), new(new Shape3(2, 3, 4), Loss.CrossEntropy, L(5, A.ReLU), L(3, A.Softmax))),
     ];
+
+    private static ReferenceConvolution C(int filters, int kernel, A activation = A.Identity, int stride = 1, int padding = 0, double alpha = 0.01) =>
+        new(filters, kernel, stride, padding, activation, alpha);
+
+    private static ReferencePooling Max(int size) => new(size, size, Max: true);
 
     public static TheoryData<string> Names => [.. All.Select(c => c.Name)];
 

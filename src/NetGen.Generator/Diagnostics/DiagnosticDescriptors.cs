@@ -168,6 +168,41 @@ internal static class DiagnosticDescriptors
         "Weights name matches several AdditionalFiles items",
         "Network '{0}' embeds weights from '{1}', which matches several AdditionalFiles items ({2}): give its path relative to the file that declares the network");
 
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
+        "NG0029",
+        "Kernel or pooling window larger than its input",
+        "{0} of network '{1}' is {2} x {2}, larger than its {3} input: make it at most {4}, or pad the input");
+
+    public static readonly DiagnosticDescriptor SpatialSettingOutOfRange = Error(
+        "NG0030",
+        "Stride or padding out of range",
+        "{0} of network '{1}' is {2}: {3}");
+
+    public static readonly DiagnosticDescriptor SpatialAfterDense = Error(
+        "NG0031",
+        "Convolution or pooling after a dense layer",
+        "[{0}] of network '{1}' comes after a [Dense], whose output has no rows or columns: declare convolution and pooling layers before the first [Dense]");
+
+    public static readonly DiagnosticDescriptor SpatialNeedsImageInput = Error(
+        "NG0032",
+        "Convolution or pooling needs an image input",
+        "[{0}] of network '{1}' needs an image: declare the input as [Input(channels, height, width)] instead of [Input({2})]");
+
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = Error(
+        "NG0033",
+        "Dropout probability out of range",
+        "Dropout probability of network '{0}' is {1}: it must be in [0, 1), such as 0.5 (1 would drop every value)");
+
+    public static readonly DiagnosticDescriptor DropoutLast = Error(
+        "NG0034",
+        "Dropout cannot be the last layer",
+        "[Dropout] is the last layer of network '{0}', where it would drop outputs the loss compares with targets: move it before the last [Dense]");
+
+    public static readonly DiagnosticDescriptor TooManyOutputs = Error(
+        "NG0035",
+        "Layer has too many outputs",
+        "{0} of network '{1}' would hold {2} values of one sample; NetGen supports at most {3}: use fewer filters, a stride, pooling or a smaller input");
+
     /// <summary>Largest weights file a network embeds: 64 MiB (16 million parameters); larger ones slow the build.</summary>
     public const long MaxWeightsFileBytes = 64L << 20;
 

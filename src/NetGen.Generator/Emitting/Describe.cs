@@ -7,12 +7,23 @@ namespace NetGen.Generator.Emitting;
 /// <summary>Prose for the generated documentation and comments: what each part computes.</summary>
 internal static class Describe
 {
-    /// <summary>For example <c>784 inputs → dense 128, ReLU → dense 10, softmax</c>.</summary>
+    /// <summary>For example <c>784 inputs → dense 128, ReLU → dense 10, softmax</c>, or <c>1 × 28 × 28 inputs → conv 8 5×5, ReLU → max pool 2 → ...</c>.</summary>
     public static string Architecture(NetworkModel model) =>
-        model.InputSize + " inputs → " + string.Join(" → ", model.Layers.Select(l =>
-            "dense " + l.Units + (l.Activation == ActivationKind.Identity ? string.Empty : ", " + Activation(l))));
+        (model.InputShape is { } image ? image.ToString() : model.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)) + " inputs → " +
+        string.Join(" → ", model.Layers.Select(l => Layer(l) + (l.Activation == ActivationKind.Identity ? string.Empty : ", " + Activation(l))));
 
-    public static string Activation(DenseLayerModel layer) => layer.Activation switch
+    /// <summary>A layer in a few words, without its activation: <c>dense 128</c>, <c>conv 8 5×5</c>, <c>max pool 2</c>, <c>dropout 0.5</c>.</summary>
+    public static string Layer(LayerModel layer) => layer switch
+    {
+        DenseLayerModel dense => "dense " + dense.Units,
+        ConvolutionLayerModel conv => "conv " + conv.Filters + " " + conv.Kernel + "×" + conv.Kernel +
+            (conv.Stride == 1 ? string.Empty : " stride " + conv.Stride) + (conv.Padding == 0 ? string.Empty : " padding " + conv.Padding),
+        PoolingLayerModel pool => (pool.Max ? "max pool " : "average pool ") + pool.Size + (pool.Stride == pool.Size ? string.Empty : " stride " + pool.Stride),
+        DropoutLayerModel dropout => "dropout " + Literals.FloatProse(dropout.Probability),
+        _ => "layer",
+    };
+
+    public static string Activation(LayerModel layer) => layer.Activation switch
     {
         ActivationKind.ReLU => "ReLU",
         ActivationKind.LeakyReLU => "LeakyReLU(" + Literals.FloatProse(layer.Alpha) + ")",
@@ -23,7 +34,7 @@ internal static class Describe
     };
 
     /// <summary>The activation as a formula of z, for comments.</summary>
-    public static string ActivationFormula(DenseLayerModel layer) => layer.Activation switch
+    public static string ActivationFormula(LayerModel layer) => layer.Activation switch
     {
         ActivationKind.ReLU => "max(0, z)",
         ActivationKind.LeakyReLU => "z > 0 ? z : " + Literals.FloatProse(layer.Alpha) + " z",
@@ -34,7 +45,7 @@ internal static class Describe
     };
 
     /// <summary>The activation's derivative written in terms of its output a, for comments.</summary>
-    public static string DerivativeFormula(DenseLayerModel layer) => layer.Activation switch
+    public static string DerivativeFormula(LayerModel layer) => layer.Activation switch
     {
         ActivationKind.ReLU => "a > 0 ? 1 : 0",
         ActivationKind.LeakyReLU => "a > 0 ? 1 : " + Literals.FloatProse(layer.Alpha),
@@ -43,14 +54,18 @@ internal static class Describe
         _ => "1",
     };
 
-    public static string Initialisation(DenseLayerModel layer) =>
+    public static string Initialisation(ParameterLayerModel layer) =>
         layer.UsesHeInitialisation ? "He-uniform" : "Glorot-uniform";
 
     /// <summary>The limit of U(-limit, limit) as a formula, for comments.</summary>
-    public static string InitialisationBound(DenseLayerModel layer) =>
+    public static string InitialisationBound(ParameterLayerModel layer) =>
         layer.UsesHeInitialisation
-            ? "sqrt(6 / fan_in) = sqrt(6 / " + layer.Inputs + ")"
-            : "sqrt(6 / (fan_in + fan_out)) = sqrt(6 / (" + layer.Inputs + " + " + layer.Units + "))";
+            ? "sqrt(6 / fan_in) = sqrt(6 / " + layer.FanIn + ")"
+            : "sqrt(6 / (fan_in + fan_out)) = sqrt(6 / (" + layer.FanIn + " + " + layer.FanOut + "))";
+
+    /// <summary>The limit of U(-limit, limit) itself.</summary>
+    public static float InitialisationLimit(ParameterLayerModel layer) =>
+        (float)System.Math.Sqrt(layer.UsesHeInitialisation ? 6.0 / layer.FanIn : 6.0 / (layer.FanIn + layer.FanOut));
 
     public static string Loss(LossKind loss) => loss switch
     {

@@ -31,6 +31,9 @@ internal static class Names
     public const string Helpers = "global::NetGen.Internal.GeneratedCodeHelpers";
     public const string ParameterUpdate = "global::NetGen.Internal.ParameterUpdate";
     public const string DenseLayerInterface = "global::NetGen.Internal.IDenseLayer";
+    public const string ConvolutionLayerInterface = "global::NetGen.Internal.IConvolutionLayer";
+    public const string PoolingLayerInterface = "global::NetGen.Internal.IPoolingLayer";
+    public const string DropoutLayerInterface = "global::NetGen.Internal.IDropoutLayer";
 
     // Members of an inference-only network: the buffers belong to each calling thread.
     public const string ThreadBuffers = "ThreadBuffers";
@@ -52,7 +55,22 @@ internal static class Names
     public static LayerNames Layer(LayerPlan layer, NetworkPlan plan) => Layer(layer.Number, plan);
 
     /// <summary>The generic runtime class of dense kernels, for a layer.</summary>
-    public static string Dense(LayerPlan layer) => $"global::NetGen.Internal.Dense<{Layer(layer).Shape}>";
+    public static string Dense(LayerPlan layer) => Kernels(layer);
+
+    /// <summary>The generic runtime class of the layer's kernels: <c>Dense&lt;Layer1&gt;</c>, <c>Convolution&lt;Layer1&gt;</c>, ...</summary>
+    public static string Kernels(LayerPlan layer) => $"global::NetGen.Internal.{Kind(layer)}<{Layer(layer).Shape}>";
+
+    /// <summary>The type of the layer's buffers: <c>DenseWorkspace&lt;Layer1&gt;</c>, <c>ConvolutionWorkspace&lt;Layer1&gt;</c>, ...</summary>
+    public static string WorkspaceType(LayerPlan layer) => $"global::NetGen.Internal.{Kind(layer)}Workspace<{Layer(layer).Shape}>";
+
+    /// <summary>The runtime's name of the layer's kind.</summary>
+    private static string Kind(LayerPlan layer) => layer.Layer switch
+    {
+        Model.ConvolutionLayerModel => "Convolution",
+        Model.PoolingLayerModel => "Pooling",
+        Model.DropoutLayerModel => "Dropout",
+        _ => "Dense",
+    };
 
     /// <summary>The generic runtime class of output losses, for the output layer.</summary>
     public static string OutputLoss(LayerPlan layer) => $"global::NetGen.Internal.OutputLoss<{Layer(layer).Shape}>";
@@ -69,9 +87,6 @@ internal readonly struct LayerNames(int number, string owner)
 
     /// <summary>The name of that field where it is declared.</summary>
     public string WorkspaceField => owner.Length == 0 ? "_layer" + number : "layer" + number;
-
-    /// <summary>The type of that field.</summary>
-    public string WorkspaceType => $"global::NetGen.Internal.DenseWorkspace<{Shape}>";
 
     public string Units => Shape + ".Units";
 

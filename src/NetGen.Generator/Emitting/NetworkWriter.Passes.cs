@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -22,11 +23,11 @@ internal sealed partial class NetworkWriter
     }
 
     /// <summary>The weight decay factor the SGD steps take: declared when the network decays weights.</summary>
-    private string Decay => _plan.Layers[0].DecaysWeights ? "decay" : "1f";
+    private string Decay => _plan.Layers.Any(l => l.DecaysWeights) ? "decay" : "1f";
 
     private void WriteDecayFactor()
     {
-        if (_plan.Layers[0].DecaysWeights)
+        if (_plan.Layers.Any(l => l.DecaysWeights))
         {
             Comment($"L2 weight decay: p - lr (g + wd p) = p (1 - lr wd) - lr g");
             _w.Line($"float decay = 1f - (learningRate * {Names.WeightDecay});");
@@ -37,7 +38,7 @@ internal sealed partial class NetworkWriter
     {
         foreach (Step step in steps)
         {
-            _layers.WriteStep(step, pass);
+            Writer(step.Layer).WriteStep(step, pass);
         }
     }
 
@@ -335,6 +336,30 @@ internal sealed partial class NetworkWriter
     /// <summary>Per-sample SGD over a sequence, the first layer's update fused with the next sample's product.</summary>
     private void WriteTrainSequence()
     {
+        if (!_plan.FusesSequence)
+        {
+            _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order, each layer's update applied as it is back-propagated. Returns the summed loss.</summary>");
+            Generated();
+            using (_w.Block($"private double TrainSequence({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int count, float learningRate)"))
+            {
+                WriteDecayFactor();
+                _w.Line("double loss = 0;");
+                using (_w.Block("for (int s = 0; s < count; s++)"))
+                {
+                    _w.Line($"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}, {Names.InputSize});");
+                    _w.Line($"{Names.ReadOnlySpan} target = targets.Slice(s * {Names.OutputSize}, {Names.OutputSize});");
+                    Steps(_plan.Sequence, new PassContext("x", "target", "loss += ", Decay));
+                    _w.Line($"{Names.StepCount}++;");
+                }
+
+                _w.Line();
+                _w.Line("return loss;");
+            }
+
+            _w.Line();
+            return;
+        }
+
         _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order; the first layer's update of each sample is fused with the next sample's product. Returns the summed loss.</summary>");
         Generated();
         using (_w.Block($"private double TrainSequence({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int count, float learningRate)"))
@@ -361,9 +386,24 @@ internal sealed partial class NetworkWriter
         _w.Line();
     }
 
+    /// <summary>Whether a batch's forward pass in training differs from inference's (a layer drops values), and so gets a method of its own.</summary>
+    private bool TrainingForwardDiffers => _plan.Trainable && _plan.BatchTrainingForward != _plan.BatchForward;
+
     /// <summary>A batch's forward pass, as matrix products.</summary>
     private void WriteForwardBatch()
     {
+        if (TrainingForwardDiffers)
+        {
+            _w.Line("/// <summary>Runs <paramref name=\"rows\"/> samples through every layer as in training (dropout drops values), leaving each layer's activations in its batch buffers.</summary>");
+            Generated();
+            using (_w.Block($"private void ForwardBatchTraining({Names.ReadOnlySpan} inputs, int rows)"))
+            {
+                Steps(_plan.BatchTrainingForward, new PassContext("inputs", "targets", "double loss = "));
+            }
+
+            _w.Line();
+        }
+
         _w.Line("/// <summary>Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>");
         Generated();
         using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows{BuffersParameter})"))
@@ -385,8 +425,8 @@ internal sealed partial class NetworkWriter
         Generated();
         using (_w.Block($"private double TrainBatchProducts({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int rows, float learningRate)"))
         {
-            _w.Line("ForwardBatch(inputs, rows);");
-            _layers.WriteStep(new Step(StepKind.Loss, Last.Number), new PassContext("inputs", "targets", "double loss = "));
+            _w.Line(TrainingForwardDiffers ? "ForwardBatchTraining(inputs, rows);" : "ForwardBatch(inputs, rows);");
+            Writer(Last).WriteStep(new Step(StepKind.Loss, Last.Number), new PassContext("inputs", "targets", "double loss = "));
             if (_plan.UpdatesInPlace)
             {
                 WriteDecayFactor();

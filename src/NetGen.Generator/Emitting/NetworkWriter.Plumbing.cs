@@ -51,7 +51,7 @@ internal sealed partial class NetworkWriter
             foreach (LayerPlan layer in _plan.Layers)
             {
                 LayerNames names = Names.Layer(layer, _plan);
-                _w.Line($"public readonly {names.WorkspaceType} {names.WorkspaceField} = new();");
+                _w.Line($"public readonly {Names.WorkspaceType(layer)} {names.WorkspaceField} = new();");
             }
 
             _w.Line();

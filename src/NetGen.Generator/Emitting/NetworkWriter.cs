@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Helpers;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
@@ -7,8 +8,9 @@ namespace NetGen.Generator.Emitting;
 /// <summary>
 /// Writes the members of one network class from its plan, in the order a reader meets them: the sizes and
 /// the layers, the state, the forward pass, the backward pass and training, the optimizer, then the small
-/// plumbing. Each NetworkWriter.*.cs file writes one group; <see cref="DenseLayerWriter"/> writes what is
-/// particular to a dense layer.
+/// plumbing. Each NetworkWriter.*.cs file writes one group; each kind of layer has a <see cref="LayerWriter"/>
+/// for what is particular to it (<see cref="DenseLayerWriter"/>, <see cref="ConvolutionLayerWriter"/>,
+/// <see cref="PoolingLayerWriter"/>, <see cref="DropoutLayerWriter"/>).
 /// </summary>
 internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan plan)
 {
@@ -17,7 +19,21 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
     private readonly SourceWriter _w = writer;
     private readonly NetworkPlan _plan = plan;
-    private readonly DenseLayerWriter _layers = new(writer, plan);
+    private readonly DenseLayerWriter _dense = new(writer, plan);
+    private readonly ConvolutionLayerWriter _convolution = new(writer, plan);
+    private readonly PoolingLayerWriter _pooling = new(writer, plan);
+    private readonly DropoutLayerWriter _dropout = new(writer, plan);
+
+    /// <summary>The writer of a layer's kind.</summary>
+    private LayerWriter Writer(LayerPlan layer) => layer.Layer switch
+    {
+        ConvolutionLayerModel => _convolution,
+        PoolingLayerModel => _pooling,
+        DropoutLayerModel => _dropout,
+        _ => _dense,
+    };
+
+    private LayerWriter Writer(int number) => Writer(_plan.Layers[number - 1]);
 
     private NetworkModel Model => _plan.Model;
 
@@ -111,10 +127,12 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
     private void WriteLayers()
     {
         Comment("The layers as the kernels see them: every size and decision a constant, which the JIT compiles into");
-        Comment("NetGen.Internal.Dense<Layer>'s loops. W is [units, inputs] row-major in the parameters, then b.");
+        Comment(Model.Layers.Any(l => l is not DenseLayerModel)
+            ? "the loops of NetGen.Internal.Dense<Layer>, Convolution<Layer>, .... W is [units, inputs] row-major in the parameters, K [filters, channels, kernel, kernel], each then b."
+            : "NetGen.Internal.Dense<Layer>'s loops. W is [units, inputs] row-major in the parameters, then b.");
         foreach (LayerPlan layer in _plan.Layers)
         {
-            _layers.WriteShape(layer, PlumbingAttributes);
+            Writer(layer).WriteShape(layer, PlumbingAttributes);
         }
     }
 
@@ -137,9 +155,23 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
             _w.Line("{");
             using (_w.Indent())
             {
-                foreach (LayerPlan layer in _plan.Layers)
+                foreach (LayerPlan layer in _plan.Layers.Where(l => l.Layer is DenseLayerModel))
                 {
                     _w.Line(DenseLayerWriter.Info(layer) + ",");
+                }
+            }
+
+            if (_plan.Layers.Any(l => l.Layer is ConvolutionLayerModel))
+            {
+                _w.Line("},");
+                _w.Line("new global::NetGen.ConvolutionLayerInfo[]");
+                _w.Line("{");
+                using (_w.Indent())
+                {
+                    foreach (LayerPlan layer in _plan.Layers.Where(l => l.Layer is ConvolutionLayerModel))
+                    {
+                        _w.Line(ConvolutionLayerWriter.Info(layer) + ",");
+                    }
                 }
             }
 
@@ -209,7 +241,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         foreach (LayerPlan layer in _plan.Layers)
         {
             LayerNames names = Names.Layer(layer);
-            _w.Line($"private readonly {names.WorkspaceType} {names.Workspace} = new();");
+            _w.Line($"private readonly {Names.WorkspaceType(layer)} {names.Workspace} = new();");
         }
 
         _w.Line();
@@ -277,7 +309,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
             _w.Line("var random = new global::NetGen.DeterministicRandom(seed);");
             foreach (LayerPlan layer in _plan.Layers)
             {
-                _layers.WriteInitialisation(layer, Comment);
+                Writer(layer).WriteInitialisation(layer, Comment);
             }
         }
 

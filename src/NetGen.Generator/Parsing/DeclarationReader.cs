@@ -43,10 +43,23 @@ internal sealed class DeclarationReader(
         public string ShortName => Name.Substring(0, Name.Length - "Attribute".Length);
     }
 
-    /// <summary>A dense layer while the declaration is being read.</summary>
-    private sealed class PendingLayer(int units, AttributeSyntax syntax)
+    /// <summary>The kinds of layer a declaration is made of.</summary>
+    private enum PendingKind
     {
-        public int Units { get; } = units;
+        Dense,
+        Convolution,
+        MaxPool,
+        AvgPool,
+        Dropout,
+    }
+
+    /// <summary>A layer while the declaration is being read.</summary>
+    private sealed class PendingLayer(PendingKind kind, int size, AttributeSyntax syntax)
+    {
+        public PendingKind Kind { get; } = kind;
+
+        /// <summary>Units of a dense layer, filters of a convolution, window of a pooling layer; unused by dropout.</summary>
+        public int Size { get; } = size;
 
         public AttributeSyntax Syntax { get; } = syntax;
 
@@ -54,8 +67,22 @@ internal sealed class DeclarationReader(
 
         public float Alpha { get; set; } = 0.01f;
 
-        /// <summary>Where the activation was declared (its attribute, or the Dense's argument).</summary>
+        /// <summary>Kernel of a convolution.</summary>
+        public int Kernel { get; set; }
+
+        public int Stride { get; set; } = 1;
+
+        public int Padding { get; set; }
+
+        public float Probability { get; set; }
+
+        /// <summary>Where the kernel or window size was written, for NG0029.</summary>
+        public Location? WindowLocation { get; set; }
+
+        /// <summary>Where the activation was declared (its attribute, or the layer's argument).</summary>
         public Location? ActivationLocation { get; set; }
+
+        public bool IsSpatial => Kind is PendingKind.Convolution or PendingKind.MaxPool or PendingKind.AvgPool;
     }
 
     private string Name => type.Name;
@@ -80,14 +107,16 @@ internal sealed class DeclarationReader(
 
         if (!TryReadNetworkArguments(out LossKind loss, out OptimizerModel? optimizer, out string? weights, out bool inferenceOnly) ||
             !TryReadLayerAttributes(out List<LayerAttribute>? attributes) ||
-            !TryAssembleLayers(attributes, out int inputSize, out List<PendingLayer>? pending))
+            !TryAssembleLayers(attributes, out SpatialShape? input, out bool image, out List<PendingLayer>? pending))
         {
             return null;
         }
 
         CheckSoftmaxIsLast(pending);
         CheckLossMatchesLastActivation(loss, pending[pending.Count - 1]);
-        EquatableArray<DenseLayerModel> layers = BuildLayers(inputSize, pending);
+
+        // shapes follow from valid sizes only: after an error, they would only add errors that follow from it
+        EquatableArray<LayerModel> layers = diagnostics.Count > 0 ? default : BuildLayers(input, image, pending);
         if (diagnostics.Count > 0)
         {
             return null;
@@ -98,7 +127,7 @@ internal sealed class DeclarationReader(
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
 
         string declaringFile = networkAttribute.ApplicationSyntaxReference?.SyntaxTree.FilePath ?? declaration.SyntaxTree.FilePath;
-        return new NetworkModel(ns, containingTypes, type.Name, hintName, inputSize, layers, loss, optimizer!, weights, inferenceOnly, declaringFile);
+        return new NetworkModel(ns, containingTypes, type.Name, hintName, input.Size, layers, loss, optimizer!, weights, inferenceOnly, declaringFile, image ? input : null);
     }
 
     /// <summary>Checks that the class can receive generated members: partial, not static, not generic, its containers partial.</summary>
@@ -286,12 +315,16 @@ internal sealed class DeclarationReader(
         return true;
     }
 
-    /// <summary>Walks the attributes in order: one [Input], then dense layers each with at most one activation.</summary>
-    private bool TryAssembleLayers(List<LayerAttribute> attributes, out int inputSize, out List<PendingLayer> layers)
+    /// <summary>
+    /// Walks the attributes in order: one [Input], then layers (spatial ones before the first dense one), each
+    /// with at most one activation.
+    /// </summary>
+    private bool TryAssembleLayers(List<LayerAttribute> attributes, [NotNullWhen(true)] out SpatialShape? input, out bool image, out List<PendingLayer> layers)
     {
-        inputSize = 0;
+        input = null;
         layers = [];
-        bool inputSeen = false;
+        image = false;
+        bool inputSeen = false, denseSeen = false;
 
         foreach (LayerAttribute attribute in attributes)
         {
@@ -310,12 +343,31 @@ internal sealed class DeclarationReader(
                     }
 
                     inputSeen = true;
-                    inputSize = (int)attribute.Data.ConstructorArguments[0].Value!;
-                    CheckPositive("Input size", inputSize, ArgumentLocation(attribute, 0, "size"));
+                    input = ReadInput(attribute, out image);
                     break;
 
                 case "DenseAttribute":
+                    denseSeen = true;
                     layers.Add(ReadDense(attribute, layers.Count + 1));
+                    break;
+
+                case "Conv2DAttribute":
+                case "MaxPool2DAttribute":
+                case "AvgPool2DAttribute":
+                    if (denseSeen)
+                    {
+                        Report(DiagnosticDescriptors.SpatialAfterDense, attribute.Syntax.GetLocation(), attribute.ShortName, Name);
+                    }
+                    else if (inputSeen && !image)
+                    {
+                        Report(DiagnosticDescriptors.SpatialNeedsImageInput, attribute.Syntax.GetLocation(), attribute.ShortName, Name, input!.Size.ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    layers.Add(attribute.Name == "Conv2DAttribute" ? ReadConvolution(attribute, layers.Count + 1) : ReadPooling(attribute, layers.Count + 1));
+                    break;
+
+                case "DropoutAttribute":
+                    layers.Add(ReadDropout(attribute));
                     break;
 
                 default:
@@ -329,12 +381,42 @@ internal sealed class DeclarationReader(
             Report(DiagnosticDescriptors.MissingInput, NetworkLocation, Name);
         }
 
-        if (layers.Count == 0)
+        if (!denseSeen)
         {
             Report(DiagnosticDescriptors.MissingDense, NetworkLocation, Name);
         }
+        else if (layers[layers.Count - 1].Kind == PendingKind.Dropout)
+        {
+            Report(DiagnosticDescriptors.DropoutLast, layers[layers.Count - 1].Syntax.GetLocation(), Name);
+        }
 
-        return inputSeen && layers.Count > 0;
+        return inputSeen && denseSeen && input is not null;
+    }
+
+    /// <summary>[Input(size)] or [Input(channels, height, width)]; <paramref name="image"/> tells which.</summary>
+    private SpatialShape ReadInput(LayerAttribute attribute, out bool image)
+    {
+        ImmutableArray<TypedConstant> arguments = attribute.Data.ConstructorArguments;
+        image = arguments.Length == 3;
+        if (!image)
+        {
+            int size = (int)arguments[0].Value!;
+            CheckPositive("Input size", size, ArgumentLocation(attribute, 0, "size"));
+            return new SpatialShape(1, 1, size);
+        }
+
+        int channels = (int)arguments[0].Value!, height = (int)arguments[1].Value!, width = (int)arguments[2].Value!;
+        CheckPositive("Input channels", channels, ArgumentLocation(attribute, 0, "channels"));
+        CheckPositive("Input height", height, ArgumentLocation(attribute, 1, "height"));
+        CheckPositive("Input width", width, ArgumentLocation(attribute, 2, "width"));
+        long values = (long)channels * height * width;
+        if (channels > 0 && height > 0 && width > 0 && values > DiagnosticDescriptors.MaxParameterCount)
+        {
+            Report(DiagnosticDescriptors.TooManyOutputs, attribute.Syntax.GetLocation(), "The input", Name, Literals.Grouped(values), Literals.Grouped(DiagnosticDescriptors.MaxParameterCount));
+            return new SpatialShape(1, 1, 1);
+        }
+
+        return new SpatialShape(channels, height, width);
     }
 
     private PendingLayer ReadDense(LayerAttribute attribute, int number)
@@ -343,16 +425,110 @@ internal sealed class DeclarationReader(
         int units = (int)arguments[0].Value!;
         CheckPositive($"Units of dense layer {number}", units, ArgumentLocation(attribute, 0, "units"));
 
-        var layer = new PendingLayer(units, attribute.Syntax);
+        var layer = new PendingLayer(PendingKind.Dense, units, attribute.Syntax);
         if (arguments.Length > 1)
         {
-            Location location = ArgumentLocation(attribute, 1, "activation");
-            var activation = (ActivationKind)(int)arguments[1].Value!;
-            CheckEnum(activation, "Activation of dense layer " + number.ToString(CultureInfo.InvariantCulture), "Activation", location);
-            layer.Activation = activation;
-            layer.ActivationLocation = location;
+            ReadActivationArgument(attribute, layer, 1, "dense layer " + number.ToString(CultureInfo.InvariantCulture));
         }
 
+        ReadAlpha(attribute, layer);
+        return layer;
+    }
+
+    private PendingLayer ReadConvolution(LayerAttribute attribute, int number)
+    {
+        ImmutableArray<TypedConstant> arguments = attribute.Data.ConstructorArguments;
+        int filters = (int)arguments[0].Value!;
+        CheckPositive($"Filters of convolution {number}", filters, ArgumentLocation(attribute, 0, "filters"));
+        var layer = new PendingLayer(PendingKind.Convolution, filters, attribute.Syntax)
+        {
+            Kernel = (int)arguments[1].Value!,
+            WindowLocation = ArgumentLocation(attribute, 1, "kernel"),
+        };
+        CheckPositive($"Kernel of convolution {number}", layer.Kernel, layer.WindowLocation);
+        if (arguments.Length > 2)
+        {
+            ReadActivationArgument(attribute, layer, 2, "convolution " + number.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.Data.NamedArguments)
+        {
+            Location location = NamedArgumentLocation(attribute.Data, named.Key);
+            switch (named.Key)
+            {
+                case "Stride":
+                    layer.Stride = (int)named.Value.Value!;
+                    CheckStride($"Stride of convolution {number}", layer.Stride, location, "1");
+                    break;
+                case "Padding":
+                    layer.Padding = (int)named.Value.Value!;
+                    if (layer.Padding < 0)
+                    {
+                        Report(DiagnosticDescriptors.SpatialSettingOutOfRange, location, $"Padding of convolution {number}", Name, layer.Padding.ToString(CultureInfo.InvariantCulture), "padding adds rows and columns of zeros, so it is 0 or more (0 by default)");
+                    }
+
+                    break;
+            }
+        }
+
+        ReadAlpha(attribute, layer);
+        return layer;
+    }
+
+    private PendingLayer ReadPooling(LayerAttribute attribute, int number)
+    {
+        bool max = attribute.Name == "MaxPool2DAttribute";
+        int size = (int)attribute.Data.ConstructorArguments[0].Value!;
+        var layer = new PendingLayer(max ? PendingKind.MaxPool : PendingKind.AvgPool, size, attribute.Syntax)
+        {
+            Stride = size,
+            WindowLocation = ArgumentLocation(attribute, 0, "size"),
+        };
+        string what = (max ? "Window of max pooling " : "Window of average pooling ") + number.ToString(CultureInfo.InvariantCulture);
+        CheckPositive(what, size, layer.WindowLocation);
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.Data.NamedArguments)
+        {
+            if (named.Key == "Stride")
+            {
+                layer.Stride = (int)named.Value.Value!;
+                CheckStride("Stride of " + what.Substring("Window of ".Length), layer.Stride, NamedArgumentLocation(attribute.Data, "Stride"), "the window's size");
+            }
+        }
+
+        return layer;
+    }
+
+    private PendingLayer ReadDropout(LayerAttribute attribute)
+    {
+        ImmutableArray<TypedConstant> arguments = attribute.Data.ConstructorArguments;
+        float p = arguments.Length > 0 ? (float)arguments[0].Value! : 0.5f;
+        if (!(p >= 0f && p < 1f))
+        {
+            Report(DiagnosticDescriptors.DropoutOutOfRange, ArgumentLocation(attribute, 0, "probability"), Name, Literals.FloatProse(p));
+        }
+
+        return new PendingLayer(PendingKind.Dropout, 0, attribute.Syntax) { Probability = p };
+    }
+
+    private void CheckStride(string what, int stride, Location location, string fallback)
+    {
+        if (stride < 1)
+        {
+            Report(DiagnosticDescriptors.SpatialSettingOutOfRange, location, what, Name, stride.ToString(CultureInfo.InvariantCulture), "a stride of 0 or less leaves no output: make it at least 1 (" + fallback + " by default)");
+        }
+    }
+
+    private void ReadActivationArgument(LayerAttribute attribute, PendingLayer layer, int index, string what)
+    {
+        Location location = ArgumentLocation(attribute, index, "activation");
+        var activation = (ActivationKind)(int)attribute.Data.ConstructorArguments[index].Value!;
+        CheckEnum(activation, "Activation of " + what, "Activation", location);
+        layer.Activation = activation;
+        layer.ActivationLocation = location;
+    }
+
+    private void ReadAlpha(LayerAttribute attribute, PendingLayer layer)
+    {
         foreach (KeyValuePair<string, TypedConstant> named in attribute.Data.NamedArguments)
         {
             if (named.Key == "Alpha")
@@ -361,8 +537,6 @@ internal sealed class DeclarationReader(
                 CheckAlpha(layer.Alpha, NamedArgumentLocation(attribute.Data, "Alpha"));
             }
         }
-
-        return layer;
     }
 
     private void ApplyActivation(LayerAttribute attribute, List<PendingLayer> layers)
@@ -432,16 +606,70 @@ internal sealed class DeclarationReader(
         }
     }
 
-    /// <summary>Lays the parameters out layer by layer and checks the total stays within bounds.</summary>
-    private EquatableArray<DenseLayerModel> BuildLayers(int inputSize, List<PendingLayer> pending)
+    /// <summary>
+    /// Follows the shape of a sample through the layers, lays the parameters out layer by layer, and checks
+    /// that every window fits its input and the total stays within bounds. Module indices count the layers of
+    /// the equivalent <c>nn.Sequential</c>: each layer, each activation other than identity, and the
+    /// <c>nn.Flatten</c> before the first dense layer after an image.
+    /// </summary>
+    private EquatableArray<LayerModel> BuildLayers(SpatialShape input, bool image, List<PendingLayer> pending)
     {
-        var layers = new List<DenseLayerModel>(pending.Count);
+        var layers = new List<LayerModel>(pending.Count);
         long offset = 0;
-        int inputs = inputSize, moduleIndex = 0;
+        int moduleIndex = 0;
+        SpatialShape shape = input;
         for (int i = 0; i < pending.Count; i++)
         {
             PendingLayer layer = pending[i];
-            long end = offset + ((long)layer.Units * inputs) + layer.Units;
+            int number = i + 1;
+            LayerModel? built;
+            switch (layer.Kind)
+            {
+                case PendingKind.Dense:
+                    if (image)
+                    {
+                        moduleIndex++; // nn.Flatten
+                        image = false;
+                    }
+
+                    built = new DenseLayerModel(number, moduleIndex, shape.Size, layer.Size, layer.Activation, layer.Alpha, (int)offset);
+                    shape = new SpatialShape(1, 1, layer.Size);
+                    break;
+
+                case PendingKind.Convolution:
+                    if (!TryOutput(layer, shape, layer.Kernel, layer.Padding, "Kernel of convolution " + number.ToString(CultureInfo.InvariantCulture), out int rows, out int columns))
+                    {
+                        return default;
+                    }
+
+                    built = new ConvolutionLayerModel(number, moduleIndex, shape, new SpatialShape(layer.Size, rows, columns), layer.Kernel, layer.Stride, layer.Padding, layer.Activation, layer.Alpha, (int)offset);
+                    shape = new SpatialShape(layer.Size, rows, columns);
+                    break;
+
+                case PendingKind.MaxPool:
+                case PendingKind.AvgPool:
+                    bool max = layer.Kind == PendingKind.MaxPool;
+                    if (!TryOutput(layer, shape, layer.Size, 0, (max ? "Window of max pooling " : "Window of average pooling ") + number.ToString(CultureInfo.InvariantCulture), out rows, out columns))
+                    {
+                        return default;
+                    }
+
+                    built = new PoolingLayerModel(number, moduleIndex, shape, new SpatialShape(shape.Channels, rows, columns), layer.Size, layer.Stride, max, layer.Activation, layer.Alpha);
+                    shape = new SpatialShape(shape.Channels, rows, columns);
+                    break;
+
+                default:
+                    built = new DropoutLayerModel(number, moduleIndex, shape, layer.Probability, layer.Activation, layer.Alpha);
+                    break;
+            }
+
+            // in long: a declaration whose count overflows int is diagnosed, not wrapped
+            long end = offset + layer.Kind switch
+            {
+                PendingKind.Dense => ((long)layer.Size * built.Inputs) + layer.Size,
+                PendingKind.Convolution => ((long)layer.Size * ((ConvolutionLayerModel)built).In.Channels * layer.Kernel * layer.Kernel) + layer.Size,
+                _ => 0,
+            };
             if (end > DiagnosticDescriptors.MaxParameterCount)
             {
                 Report(
@@ -453,13 +681,45 @@ internal sealed class DeclarationReader(
                 break;
             }
 
-            layers.Add(new DenseLayerModel(i + 1, moduleIndex, inputs, layer.Units, layer.Activation, layer.Alpha, (int)offset));
+            layers.Add(built);
             offset = end;
-            inputs = layer.Units;
             moduleIndex += layer.Activation == ActivationKind.Identity ? 1 : 2;
         }
 
         return layers.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The rows and columns of a window of <paramref name="window"/> sliding over <paramref name="shape"/> with
+    /// the layer's stride and <paramref name="padding"/>: (H + 2P - window) / S + 1. False (and NG0029) when the
+    /// window is larger than the padded input; a stride below 1 was reported already.
+    /// </summary>
+    private bool TryOutput(PendingLayer layer, SpatialShape shape, int window, int padding, string what, out int rows, out int columns)
+    {
+        rows = columns = 0;
+        if (window < 1 || layer.Stride < 1 || padding < 0)
+        {
+            return false; // reported where it was read
+        }
+
+        int height = shape.Height + (2 * padding), width = shape.Width + (2 * padding);
+        if (window > height || window > width)
+        {
+            string input = padding == 0 ? shape.Height + " x " + shape.Width : shape.Height + " x " + shape.Width + " (" + height + " x " + width + " padded)";
+            Report(DiagnosticDescriptors.WindowLargerThanInput, layer.WindowLocation ?? layer.Syntax.GetLocation(), what, Name, window.ToString(CultureInfo.InvariantCulture), input, System.Math.Min(height, width).ToString(CultureInfo.InvariantCulture));
+            return false;
+        }
+
+        rows = ((height - window) / layer.Stride) + 1;
+        columns = ((width - window) / layer.Stride) + 1;
+        long outputs = (long)rows * columns * (layer.Kind == PendingKind.Convolution ? layer.Size : shape.Channels);
+        if (outputs > DiagnosticDescriptors.MaxParameterCount)
+        {
+            Report(DiagnosticDescriptors.TooManyOutputs, layer.Syntax.GetLocation(), what.Substring(what.IndexOf(" of ", StringComparison.Ordinal) + 4), Name, Literals.Grouped(outputs), Literals.Grouped(DiagnosticDescriptors.MaxParameterCount));
+            return false;
+        }
+
+        return true;
     }
 
     private void CheckPositive(string what, int value, Location location)

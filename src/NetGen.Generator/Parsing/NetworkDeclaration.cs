@@ -92,7 +92,8 @@ internal static class NetworkDeclaration
     public static bool IsLayerAttribute(INamedTypeSymbol? attributeClass) =>
         attributeClass is not null && IsInNetGenNamespace(attributeClass) &&
         attributeClass.Name is "InputAttribute" or "DenseAttribute" or "ReLUAttribute" or "LeakyReLUAttribute"
-            or "SigmoidAttribute" or "TanhAttribute" or "SoftmaxAttribute";
+            or "SigmoidAttribute" or "TanhAttribute" or "SoftmaxAttribute"
+            or "Conv2DAttribute" or "MaxPool2DAttribute" or "AvgPool2DAttribute" or "DropoutAttribute";
 
     private static bool IsInNetGenNamespace(INamedTypeSymbol type) =>
         type.ContainingNamespace is { Name: AttributeNamespace, ContainingNamespace.IsGlobalNamespace: true };

@@ -19,8 +19,10 @@ namespace NetGen.Generator.Planning;
 /// <param name="Inference">The steps of one sample's forward pass for inference.</param>
 /// <param name="Backward">The steps of <c>Backward</c>: forward, the loss, then each layer back, adding into the gradients.</param>
 /// <param name="Sgd">With <paramref name="UpdatesInPlace"/>, the steps of one fused SGD step on one sample.</param>
-/// <param name="Sequence">With <paramref name="UpdatesInPlace"/>, the steps of one sample of <c>TrainSequential</c>, whose first layer's step is fused with the next sample's product.</param>
-/// <param name="BatchForward">The steps of a batch's forward pass.</param>
+/// <param name="Sequence">With <paramref name="UpdatesInPlace"/>, the steps of one sample of <c>TrainSequential</c>: with <paramref name="FusesSequence"/>, the first layer's step is fused with the next sample's product.</param>
+/// <param name="FusesSequence">Whether TrainSequential fuses each sample's first-layer step with the next sample's product: when the first layer is dense.</param>
+/// <param name="BatchForward">The steps of a batch's forward pass for inference.</param>
+/// <param name="BatchTrainingForward">The steps of a batch's forward pass in training: the same as <paramref name="BatchForward"/> unless a layer drops values.</param>
 /// <param name="BatchTraining">The steps of a batch's backward pass and update, after the loss.</param>
 /// <param name="IsClassifier">Whether the outputs are class probabilities (a softmax, or a single sigmoid), so the network gets <c>Classify</c>.</param>
 /// <param name="Comments">Whether the generated code explains each step with its math (the NetGenMathComments option).</param>
@@ -40,7 +42,9 @@ internal sealed record NetworkPlan(
     EquatableArray<Step> Backward,
     EquatableArray<Step> Sgd,
     EquatableArray<Step> Sequence,
+    bool FusesSequence,
     EquatableArray<Step> BatchForward,
+    EquatableArray<Step> BatchTrainingForward,
     EquatableArray<Step> BatchTraining,
     bool IsClassifier,
     bool Comments,
@@ -52,18 +56,18 @@ internal sealed record NetworkPlan(
     public LayerPlan Last => Layers[Layers.Count - 1];
 }
 
-/// <summary>How one dense layer runs: the constants its kernels are compiled with.</summary>
+/// <summary>How one layer runs: the constants its kernels are compiled with.</summary>
 /// <param name="Layer">The layer as declared.</param>
 /// <param name="VectorBits">
 /// The widest SIMD width its kernels may use: 512, 256, 128 or 0 (scalar). No wider than the layer's widest
 /// dimension, since a wider vector would only ever run its tail; 0 everywhere with NetGenScalarKernels.
 /// </param>
-/// <param name="SharesSample">Whether one sample's product is split between cores by rows of W: a layer of at least <see cref="Planner.SampleSplitMinimum"/> weights.</param>
-/// <param name="FusesActivation">Whether the batch forward product applies the activation in its epilogue (ReLU, LeakyReLU).</param>
+/// <param name="SharesSample">Whether one sample's product is split between cores by rows of W: a dense layer of at least <see cref="Planner.SampleSplitMinimum"/> weights.</param>
+/// <param name="FusesActivation">Whether the batch forward product of a dense layer applies the activation in its epilogue (ReLU, LeakyReLU).</param>
 /// <param name="KeepsPreActivation">Whether z is kept beside a: the output layer of a loss computed from z.</param>
 /// <param name="DecaysWeights">Whether SGD decays every weight (weight decay): then no row of W can be skipped.</param>
 internal sealed record LayerPlan(
-    DenseLayerModel Layer,
+    LayerModel Layer,
     int VectorBits,
     bool SharesSample,
     bool FusesActivation,
@@ -71,10 +75,16 @@ internal sealed record LayerPlan(
     bool DecaysWeights)
 {
     public int Number => Layer.Number;
+
+    /// <summary>The layer as a dense one: only for the dense layer's writer and the output layer.</summary>
+    public DenseLayerModel Dense => (DenseLayerModel)Layer;
 }
 
-/// <summary>One step of a pass: what runs, on which layer, and whether it may share a sample's rows with awake helper threads.</summary>
-internal sealed record Step(StepKind Kind, int Layer, bool Share = false);
+/// <summary>
+/// One step of a pass: what runs, on which layer, whether it may share a sample's rows with awake helper
+/// threads, and whether it runs as in training where training differs (dropout draws its mask).
+/// </summary>
+internal sealed record Step(StepKind Kind, int Layer, bool Share = false, bool Training = false);
 
 /// <summary>The kinds of step a pass is made of.</summary>
 internal enum StepKind
@@ -85,7 +95,7 @@ internal enum StepKind
     /// <summary>One sample: the output layer's loss and dE/dz.</summary>
     Loss,
 
-    /// <summary>One sample: dE/dW += dE/dz x^T, dE/db += dE/dz, and dE/dx sent back (after the first layer).</summary>
+    /// <summary>One sample: the gradients of the layer's parameters (dE/dW += dE/dz x^T, dE/db += dE/dz), and dE/dx sent back (after the first layer).</summary>
     Backward,
 
     /// <summary>One sample: dE/dx sent back (after the first layer), then the SGD step on W and b in the same pass.</summary>
@@ -97,10 +107,10 @@ internal enum StepKind
     /// <summary>The activation of z left by <see cref="SgdStepThenProduct"/>.</summary>
     Activate,
 
-    /// <summary>A batch: Z = X W^T + b, A = act(Z).</summary>
+    /// <summary>A batch: Z = X W^T + b, A = act(Z) (or the layer's own map of each sample).</summary>
     ForwardBatch,
 
-    /// <summary>A batch: dE/dA of the layer before = dE/dZ W, then its dE/dZ.</summary>
+    /// <summary>A batch: dE/dA of the layer before (dE/dZ W for a dense layer), then its dE/dZ.</summary>
     BackwardBatch,
 
     /// <summary>A batch: W and b stepped by -(lr / n) of their summed gradient as it is computed.</summary>

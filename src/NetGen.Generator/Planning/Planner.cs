@@ -32,15 +32,21 @@ internal static class Planner
         bool fusedLoss = trainable && model.Loss is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
         var layers = model.Layers.Select(layer => new LayerPlan(
             layer,
-            VectorBits: options.ScalarKernels ? 0 : WidestFitting(System.Math.Max(layer.Inputs, layer.Units)),
-            SharesSample: (long)layer.Inputs * layer.Units >= SampleSplitMinimum,
-            FusesActivation: layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU,
+            VectorBits: options.ScalarKernels ? 0 : WidestFitting(VectorLength(layer)),
+            SharesSample: layer is DenseLayerModel && (long)layer.Inputs * layer.Units >= SampleSplitMinimum,
+            FusesActivation: layer is DenseLayerModel && layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU,
             KeepsPreActivation: layer == model.LastLayer && fusedLoss,
-            DecaysWeights: sgd && model.Optimizer.WeightDecay != 0f)).ToList();
+            DecaysWeights: sgd && layer.HasParameters && model.Optimizer.WeightDecay != 0f)).ToList();
 
         LayerPlan first = layers[0];
         var numbers = layers.Select(l => l.Number).ToList();
         var backwards = Enumerable.Reverse(numbers).ToList();
+
+        // a layer without parameters has nothing to do backward when it is first: nobody consumes its dE/dx
+        bool HasBackward(int number) => number > 1 || layers[number - 1].Layer.HasParameters;
+
+        // dropout draws its mask in training only; every other step is the same in both
+        bool Drops(int number) => layers[number - 1].Layer is DropoutLayerModel;
 
         // Training shares a sample's forward pass only when the first layer's update is shared too: each
         // thread then keeps the same rows of W1 in its cache for the product and for the update.
@@ -49,35 +55,42 @@ internal static class Planner
         // a step shares a sample's rows only on a layer large enough to split
         bool Shares(int number, bool wanted) => wanted && layers[number - 1].SharesSample;
 
+        // the SGD step of a layer with parameters; a layer without sends dE/dx back like any backward step
+        Step SgdStep(int n, bool share = false) => layers[n - 1].Layer.HasParameters ? new Step(StepKind.SgdStep, n, share) : new Step(StepKind.Backward, n);
+
         List<Step> inference = [.. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, true)))];
         List<Step> backward = !trainable ? [] :
         [
-            .. numbers.Select(n => new Step(StepKind.Forward, n)),
+            .. numbers.Select(n => new Step(StepKind.Forward, n, Training: Drops(n))),
             new Step(StepKind.Loss, layers.Count),
-            .. backwards.Select(n => new Step(StepKind.Backward, n)),
+            .. backwards.Where(HasBackward).Select(n => new Step(StepKind.Backward, n)),
         ];
 
+        // TrainSequential fuses the first layer's step with the next sample's product: a dense first layer's
+        // kernels read W row by row for both
+        bool fusesSequence = sgd && first.Layer is DenseLayerModel;
         List<Step> sgdSteps = [];
         List<Step> sequence = [];
         if (sgd)
         {
             sgdSteps =
             [
-                .. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, trainingShares))),
+                .. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, trainingShares), Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Select(n => new Step(StepKind.SgdStep, n, n == 1 && trainingShares)),
+                .. backwards.Where(HasBackward).Select(n => SgdStep(n, n == 1 && trainingShares)),
             ];
-            sequence =
+            sequence = !fusesSequence ? sgdSteps :
             [
                 new Step(StepKind.Activate, 1),
-                .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n)),
+                .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n, Training: Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Where(n => n > 1).Select(n => new Step(StepKind.SgdStep, n)),
+                .. backwards.Where(n => n > 1).Select(n => SgdStep(n)),
                 new Step(StepKind.SgdStepThenProduct, 1, trainingShares),
             ];
         }
 
         List<Step> batchForward = [.. numbers.Select(n => new Step(StepKind.ForwardBatch, n))];
+        List<Step> batchTrainingForward = [.. numbers.Select(n => new Step(StepKind.ForwardBatch, n, Training: Drops(n)))];
         List<Step> batchTraining = [];
         foreach (int n in trainable ? backwards : [])
         {
@@ -87,7 +100,10 @@ internal static class Planner
                 batchTraining.Add(new Step(StepKind.BackwardBatch, n));
             }
 
-            batchTraining.Add(new Step(sgd ? StepKind.SgdStepBatch : StepKind.GradientBatch, n));
+            if (layers[n - 1].Layer.HasParameters)
+            {
+                batchTraining.Add(new Step(sgd ? StepKind.SgdStepBatch : StepKind.GradientBatch, n));
+            }
         }
 
         return new NetworkPlan(
@@ -101,13 +117,27 @@ internal static class Planner
             backward.ToEquatableArray(),
             sgdSteps.ToEquatableArray(),
             sequence.ToEquatableArray(),
+            fusesSequence,
             batchForward.ToEquatableArray(),
+            batchTrainingForward.ToEquatableArray(),
             batchTraining.ToEquatableArray(),
             IsClassifier: model.LastLayer.Activation == ActivationKind.Softmax || (model.LastLayer.Activation == ActivationKind.Sigmoid && model.OutputSize == 1),
             Comments: options.MathComments,
             trainable,
             weights);
     }
+
+    /// <summary>
+    /// The length the layer's vectors run along: a dense layer's widest dimension; the output rows of a
+    /// convolution or pooling layer (each vector holds neighbouring columns); every value of a dropout layer.
+    /// </summary>
+    private static int VectorLength(LayerModel layer) => layer switch
+    {
+        DenseLayerModel dense => System.Math.Max(dense.Inputs, dense.Units),
+        ConvolutionLayerModel convolution => convolution.Out.Width,
+        PoolingLayerModel pooling => pooling.Out.Width,
+        _ => layer.Units,
+    };
 
     /// <summary>The widest SIMD width, in bits, whose vector is no longer than <paramref name="length"/> floats; 0 below 4.</summary>
     private static int WidestFitting(int length) =>

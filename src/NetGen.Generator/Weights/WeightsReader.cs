@@ -120,13 +120,18 @@ internal static class WeightsReader
 
     private static string Normalize(string path) => path.Replace('\\', '/');
 
-    /// <summary>The tensors the network needs, in parameter order: each layer's W, then its b.</summary>
+    /// <summary>The tensors the network needs, in parameter order: each layer's weights (W, or a convolution's K), then its b.</summary>
     private static IEnumerable<(string Name, long[] Shape, int Offset, string Role)> Layout(NetworkModel model) =>
-        model.Layers.SelectMany(layer => new[]
+        model.ParameterLayers().SelectMany(layer => new[]
         {
-            (layer.ModuleIndex.ToString(CultureInfo.InvariantCulture) + ".weight", new long[] { layer.Units, layer.Inputs }, layer.WeightOffset, $"dense layer {layer.Number}'s W"),
-            (layer.ModuleIndex.ToString(CultureInfo.InvariantCulture) + ".bias", new long[] { layer.Units }, layer.BiasOffset, $"dense layer {layer.Number}'s b"),
+            (layer.ModuleIndex.ToString(CultureInfo.InvariantCulture) + ".weight", WeightShape(layer), layer.WeightOffset, layer is ConvolutionLayerModel ? $"convolution {layer.Number}'s K" : $"dense layer {layer.Number}'s W"),
+            (layer.ModuleIndex.ToString(CultureInfo.InvariantCulture) + ".bias", new long[] { layer.BiasCount }, layer.BiasOffset, layer is ConvolutionLayerModel ? $"convolution {layer.Number}'s b" : $"dense layer {layer.Number}'s b"),
         });
+
+    /// <summary>PyTorch's shape of a layer's weights: [units, inputs] for nn.Linear, [filters, channels, kernel, kernel] for nn.Conv2d.</summary>
+    private static long[] WeightShape(ParameterLayerModel layer) => layer is ConvolutionLayerModel conv
+        ? [conv.Filters, conv.In.Channels, conv.Kernel, conv.Kernel]
+        : [layer.Units, layer.Inputs];
 
     private sealed record Tensor(string Name, string DType, long[] Shape, long Begin, long End);
 

@@ -274,6 +274,13 @@ public static class Checkpoint
 
     private static IEnumerable<(string Name, long[] Shape, int Offset, int Count)> Layout(NetworkInfo info)
     {
+        foreach (ConvolutionLayerInfo layer in info.Convolutions)
+        {
+            string index = layer.ModuleIndex.ToString(CultureInfo.InvariantCulture);
+            yield return (index + ".weight", [layer.Filters, layer.Channels, layer.Kernel, layer.Kernel], layer.WeightOffset, layer.WeightCount);
+            yield return (index + ".bias", [layer.Filters], layer.BiasOffset, layer.Filters);
+        }
+
         foreach (DenseLayerInfo layer in info.Layers)
         {
             yield return (TensorName(layer, bias: false), [layer.Units, layer.Inputs], layer.WeightOffset, layer.WeightCount);

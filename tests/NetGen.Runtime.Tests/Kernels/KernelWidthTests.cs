@@ -209,9 +209,9 @@ public sealed class KernelWidthTests
 
         // a = act(z), then dE/dz = dE/da act'(z), lane by lane
         var a = (float[])z.Clone();
-        DenseSampleKernels<TLayer, TS, TV>.Activate(ref a[0], ref a[0], 1);
+        ActivationKernels<TLayer, TS, TV>.Activate(ref a[0], ref a[0], 1);
         var d = (float[])delta.Clone();
-        DenseSampleKernels<TLayer, TS, TV>.Derivative(ref a[0], ref d[0], 1);
+        ActivationKernels<TLayer, TS, TV>.Derivative(ref a[0], ref d[0], 1);
         for (int j = 0; j < m; j++)
         {
             double act = Activate(TLayer.Activation, z[j], TLayer.Alpha);

@@ -39,8 +39,8 @@ public static partial class Dense<TLayer>
     /// before its update), then its dE/dZ = dE/dA * act'(Z), each thread its own samples.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardBatch<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
-        where TPrevious : struct, IDenseLayer
+    public static void BackwardBatch<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
+        where TPrevious : struct, ILayer
     {
         if (DenseWorkspace<TLayer>.PadsWeightRows)
         {
@@ -266,8 +266,8 @@ public static partial class Dense<TLayer>
     }
 
     /// <summary>dE/dA_previous = dE/dZ W for each thread's samples, then dE/dZ_previous = dE/dA_previous * act'(Z_previous).</summary>
-    private readonly struct InputGradientBatchPhase<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows) : IPhase
-        where TPrevious : struct, IDenseLayer
+    private readonly struct InputGradientBatchPhase<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows) : IPhase
+        where TPrevious : struct, ILayer
     {
         public void Run(int part, int parts, ref float input)
         {
@@ -295,7 +295,7 @@ public static partial class Dense<TLayer>
             };
             RunProduct<PlainEpilogue>(ref product);
             nint offset = (nint)start * TLayer.Inputs;
-            Dense<TPrevious>.Derivative(ref Unsafe.Add(ref previous.BatchA, offset), ref Unsafe.Add(ref previous.BatchDelta, offset), count);
+            Activations<TPrevious>.Derivative(ref Unsafe.Add(ref previous.BatchA, offset), ref Unsafe.Add(ref previous.BatchDelta, offset), count);
         }
     }
 

@@ -123,12 +123,12 @@ public static partial class Dense<TLayer>
     /// to <paramref name="previous"/>, which then turns it into its own dE/dz = dE/da * act'(z).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward<TPrevious>(float[] parameters, float[] gradients, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer)
-        where TPrevious : struct, IDenseLayer
+    public static void Backward<TPrevious>(float[] parameters, float[] gradients, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer)
+        where TPrevious : struct, ILayer
     {
         ref float g = ref MemoryMarshal.GetArrayDataReference(gradients);
         BackwardTiles(ref MemoryMarshal.GetArrayDataReference(parameters), ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.Add(ref g, TLayer.WeightOffset), ref Unsafe.Add(ref g, TLayer.BiasOffset), sgd: false, 0f, 1f);
-        Dense<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
+        Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
     /// <summary>
@@ -154,12 +154,12 @@ public static partial class Dense<TLayer>
     /// before the update; then its dE/dz = dE/da * act'(z)), and W -= lr dE/dz x^T, b -= lr dE/dz in the same pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SgdStep<TPrevious>(float[] parameters, DenseWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay)
-        where TPrevious : struct, IDenseLayer
+    public static void SgdStep<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay)
+        where TPrevious : struct, ILayer
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
         BackwardTiles(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay);
-        Dense<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
+        Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
     /// <summary>
@@ -212,53 +212,8 @@ public static partial class Dense<TLayer>
     }
 
     /// <summary>a = act(z) over <paramref name="rows"/> rows; z and a may be the same buffer.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Activate(ref float z, ref float a, int rows)
-    {
-        if (Use512)
-        {
-            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.Activate(ref z, ref a, rows);
-        }
-        else if (Use256)
-        {
-            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.Activate(ref z, ref a, rows);
-        }
-        else if (Use128)
-        {
-            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.Activate(ref z, ref a, rows);
-        }
-        else
-        {
-            DenseSampleKernels<TLayer, Scalar, float>.Activate(ref z, ref a, rows);
-        }
-    }
-
-    /// <summary>dE/dz = dE/da * act'(z) in place over <paramref name="rows"/> rows; nothing to do for the identity.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Derivative(ref float a, ref float delta, int rows)
-    {
-        if (TLayer.Activation == Activation.Identity)
-        {
-            return;
-        }
-
-        if (Use512)
-        {
-            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.Derivative(ref a, ref delta, rows);
-        }
-        else if (Use256)
-        {
-            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.Derivative(ref a, ref delta, rows);
-        }
-        else if (Use128)
-        {
-            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.Derivative(ref a, ref delta, rows);
-        }
-        else
-        {
-            DenseSampleKernels<TLayer, Scalar, float>.Derivative(ref a, ref delta, rows);
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Activate(ref float z, ref float a, int rows) => Activations<TLayer>.Activate(ref z, ref a, rows);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SgdRows(ref float p, ref float x, ref float delta, float learningRate, float decay, int start, int count)

@@ -5,78 +5,23 @@ using System.Runtime.CompilerServices;
 namespace NetGen.Internal;
 
 /// <summary>
-/// The buffers one dense layer of a network works in: for one sample, its activations a (and z, where the
-/// loss needs it) and dE/dz; for a batch, the same for every sample, [rows, units], and W packed as its
-/// transpose for the forward product. All pinned, so that helper threads can work in them. Allocated once;
-/// the batch buffers again only for a batch larger than any before.
+/// The buffers one dense layer of a network works in: its outputs (<see cref="LayerWorkspace{TLayer}"/>),
+/// and W packed as its transpose for the batch forward product, made with the first batch buffers.
 /// </summary>
 /// <typeparam name="TLayer">The layer.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class DenseWorkspace<TLayer>
+public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     where TLayer : struct, IDenseLayer
 {
-    private readonly AlignedBuffer _a = new(TLayer.Units);
-    private readonly AlignedBuffer _z = TLayer.KeepsPreActivation ? new(TLayer.Units) : AlignedBuffer.Empty;
-    private readonly AlignedBuffer _delta = new(TLayer.Units);
     private AlignedBuffer _packed = AlignedBuffer.Empty;
     private AlignedBuffer _weightRows = AlignedBuffer.Empty;
-    private AlignedBuffer _batchA = AlignedBuffer.Empty;
-    private AlignedBuffer _batchZ = AlignedBuffer.Empty;
-    private AlignedBuffer _batchDelta = AlignedBuffer.Empty;
 
-    /// <summary>Samples the batch buffers hold.</summary>
-    public int BatchCapacity { get; private set; }
-
-    /// <summary>One sample's activations a = act(z): the layer's output.</summary>
-    public ReadOnlySpan<float> Output => _a.Span;
-
-    /// <summary>One sample's dE/dz.</summary>
-    public Span<float> Delta => _delta.Span;
-
-    /// <summary>The activations of the first <paramref name="rows"/> samples of the batch, row after row.</summary>
-    public ReadOnlySpan<float> BatchOutput(int rows) => _batchA.Span.Slice(0, rows * TLayer.Units);
-
-    /// <summary>Grows the batch buffers to <paramref name="rows"/> samples if they are smaller.</summary>
-    public void EnsureBatchCapacity(int rows)
+    private protected override void GrowBatch(int rows)
     {
-        if (rows <= BatchCapacity)
-        {
-            return;
-        }
-
         if (_packed.Length == 0)
         {
             _packed = new AlignedBuffer(TLayer.Inputs * PackedUnits);
         }
-
-        _batchA = new AlignedBuffer(rows * TLayer.Units);
-        _batchDelta = new AlignedBuffer(rows * TLayer.Units);
-        if (TLayer.KeepsPreActivation)
-        {
-            _batchZ = new AlignedBuffer(rows * TLayer.Units);
-        }
-
-        BatchCapacity = rows;
-    }
-
-    // For the kernels: the buffers' first elements.
-    internal ref float A
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _a.Start;
-    }
-
-    /// <summary>Where the forward product writes z: beside a when the loss needs it, else a itself (the activation then works in place).</summary>
-    internal ref float Z
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref TLayer.KeepsPreActivation ? ref _z.Start : ref _a.Start;
-    }
-
-    internal ref float DeltaStart
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _delta.Start;
     }
 
     /// <summary>The units of packed W^T: whole panels of <see cref="Kernels.Gemm.Panel"/>, the last one padded.</summary>
@@ -125,24 +70,6 @@ public sealed class DenseWorkspace<TLayer>
         get => ref _packed.Start;
     }
 
-    internal ref float BatchA
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _batchA.Start;
-    }
-
-    internal ref float BatchZ
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref TLayer.KeepsPreActivation ? ref _batchZ.Start : ref _batchA.Start;
-    }
-
-    internal ref float BatchDelta
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _batchDelta.Start;
-    }
-
     // The runners of the layer's phases (PhaseRunner<TPhase>), made on each phase's first call.
     internal object? SampleProductRunner;
     internal object? SampleSgdRunner;
@@ -153,6 +80,4 @@ public sealed class DenseWorkspace<TLayer>
     internal object? WeightsRunner;
     internal object? GradientRunner;
 
-    /// <summary>An address that stays valid while the buffer lives: every buffer here is pinned.</summary>
-    internal static unsafe nint Address(ref float start) => (nint)Unsafe.AsPointer(ref start);
 }

@@ -69,7 +69,7 @@ internal static class Elementwise
 
 /// <summary>a = act(z) for the activations computed lane by lane (identity, ReLU, LeakyReLU): x = z.</summary>
 internal readonly struct Activate<TLayer> : IElementwise
-    where TLayer : struct, IDenseLayer
+    where TLayer : struct, ILayer
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Apply<TSimd, TVector>(TVector x, TVector y, TVector p, TVector q)
@@ -87,7 +87,7 @@ internal readonly struct Activate<TLayer> : IElementwise
 
 /// <summary>dE/dz = dE/da * act'(z), with act' written in terms of the output a: x = a, y = dE/da.</summary>
 internal readonly struct TimesDerivative<TLayer> : IElementwise
-    where TLayer : struct, IDenseLayer
+    where TLayer : struct, ILayer
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Apply<TSimd, TVector>(TVector x, TVector y, TVector p, TVector q)

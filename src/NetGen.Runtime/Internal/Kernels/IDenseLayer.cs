@@ -9,13 +9,10 @@ namespace NetGen.Internal;
 /// </summary>
 /// <remarks>Used by generated code; not meant to be implemented by hand.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface IDenseLayer
+public interface IDenseLayer : ILayer
 {
     /// <summary>Number of inputs (the width of W).</summary>
     static abstract int Inputs { get; }
-
-    /// <summary>Number of outputs (the height of W).</summary>
-    static abstract int Units { get; }
 
     /// <summary>Offset of W [Units, Inputs], row-major, in the network's parameters.</summary>
     static abstract int WeightOffset { get; }
@@ -23,23 +20,11 @@ public interface IDenseLayer
     /// <summary>Offset of b [Units] in the network's parameters.</summary>
     static abstract int BiasOffset { get; }
 
-    /// <summary>The activation a = act(z).</summary>
-    static abstract Activation Activation { get; }
-
-    /// <summary>LeakyReLU's slope for z &lt;= 0; unused by the other activations.</summary>
-    static abstract float Alpha { get; }
-
-    /// <summary>The widest SIMD width the kernels may use for this layer, in bits: 512, 256, 128, or 0 for scalar code.</summary>
-    static abstract int VectorBits { get; }
-
     /// <summary>Whether one sample's product may be split between cores by rows of W (a large layer).</summary>
     static abstract bool SharesSample { get; }
 
     /// <summary>Whether the batch forward product applies the activation in its epilogue (ReLU, LeakyReLU) rather than in a pass of its own.</summary>
     static abstract bool FusesActivation { get; }
-
-    /// <summary>Whether z is kept beside a = act(z): the output layer of a loss computed from z (cross-entropies).</summary>
-    static abstract bool KeepsPreActivation { get; }
 
     /// <summary>
     /// Whether SGD multiplies every weight by 1 - lr wd (weight decay). Then every row of W changes at every
