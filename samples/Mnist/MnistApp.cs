@@ -68,12 +68,13 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
     {
         (Dataset train, Dataset test) = LoadData(settings.Data);
         FileInfo save = Preflight.SavePath(settings);
-        MnistClassifier network;
+        SampleModel model = settings.Model;
+        INetwork network;
         RunSettings run;
         TrainingPosition start = default;
         if (settings.Resume is { } resume)
         {
-            network = new MnistClassifier();
+            network = model.Create(0);
             CheckpointInfo info;
             try
             {
@@ -105,16 +106,20 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
         }
         else
         {
-            RunSettings d = TrainingSettings.Default;
+            RunSettings d = settings.Default;
             run = new RunSettings(settings.Epochs ?? d.Epochs, settings.BatchSize ?? d.BatchSize, settings.LearningRate ?? d.LearningRate, settings.Seed ?? d.Seed);
-            network = new MnistClassifier(run.Seed);
+            network = model.Create(run.Seed);
         }
+
+        int digits = train.Count;
+        train = model.TrainingData(train, run.Seed);
 
         var trainer = new Trainer(new TrainerOptions
         {
             Epochs = run.Epochs,
             BatchSize = run.BatchSize,
             LearningRate = run.LearningRate,
+            Schedule = model.Schedule,
             Seed = run.Seed,
             StartEpoch = start.Epoch,
             StartBatch = start.Batch,
@@ -122,9 +127,10 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
             CheckpointMetadata = run.ToMetadata(),
         });
 
-        _console.MarkupLine($"[bold]MnistClassifier[/] {MnistClassifier.InputSize}-128-{MnistClassifier.OutputSize}, {MnistClassifier.ParameterCount:N0} parameters; " +
-            $"{train.Count:N0} training and {test.Count:N0} test digits from {Markup.Escape(settings.Data.FullName)}");
-        _console.MarkupLine($"SGD, learning rate {run.LearningRate.ToString(CultureInfo.InvariantCulture)}, batches of {run.BatchSize}, {run.Epochs} epochs, seed {run.Seed}; Ctrl+C stops and saves the run");
+        string copies = train.Count == digits ? string.Empty : $" (and {train.Count - digits:N0} shifted copies)";
+        _console.MarkupLine($"[bold]{network.Info.Name}[/] {Markup.Escape(model.Shape)}, {network.ParameterCount:N0} parameters; " +
+            $"{digits:N0} training{copies} and {test.Count:N0} test digits from {Markup.Escape(settings.Data.FullName)}");
+        _console.MarkupLine($"{model.Training}, learning rate {run.LearningRate.ToString(CultureInfo.InvariantCulture)}, batches of {run.BatchSize}, {run.Epochs} epochs, seed {run.Seed}; Ctrl+C stops and saves the run");
 
         var clock = Stopwatch.StartNew();
         TrainingResult result;
@@ -167,7 +173,7 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
     }
 
     /// <summary>A live progress bar per epoch, which becomes the epoch's summary when it completes.</summary>
-    private TrainingResult TrainWithProgressBars(Trainer trainer, MnistClassifier network, Dataset train, Dataset test, int epochCount, System.Threading.CancellationToken cancellationToken)
+    private TrainingResult TrainWithProgressBars(Trainer trainer, INetwork network, Dataset train, Dataset test, int epochCount, System.Threading.CancellationToken cancellationToken)
     {
         TrainingResult result = null!;
         _console.Progress()
@@ -200,7 +206,7 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
     private int Evaluate(TrainingSettings settings)
     {
         Dataset test = Mnist.LoadSet(settings.Data.FullName, "t10k");
-        var network = new MnistClassifier();
+        INetwork network = settings.Model.Create(0);
         try
         {
             Checkpoint.Load(network, settings.Load!.FullName);

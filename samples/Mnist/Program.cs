@@ -5,16 +5,32 @@ using System.Globalization;
 using System.IO;
 using NetGen.Samples;
 
+var model = new Option<SampleModel>("--model")
+{
+    Description = "The network: mlp (784-128-10, SGD) or cnn (two convolutions and pooling, Adam, trained on shifted copies too) [default: mlp]",
+    DefaultValueFactory = _ => SampleModel.Mlp,
+    CustomParser = result =>
+    {
+        string text = result.Tokens[0].Value;
+        if (Array.Find(SampleModel.All, m => m.Name == text) is { } found)
+        {
+            return found;
+        }
+
+        result.AddError($"--model must be mlp or cnn, got {text}");
+        return null;
+    },
+};
 var data = new Option<DirectoryInfo>("--data")
 {
     Description = "Folder of IDX files under the standard MNIST names (train-images-idx3-ubyte[.gz], ...): full MNIST or Fashion-MNIST work too",
     DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "data", "mnist-10k")),
 };
-var epochs = WholeNumber("--epochs", $"Passes over the training data [default: {TrainingSettings.Default.Epochs}]", minimum: 1);
-var batch = WholeNumber("--batch", $"Samples per update [default: {TrainingSettings.Default.BatchSize}]", minimum: 1);
+var epochs = WholeNumber("--epochs", $"Passes over the training data [default: {SampleModel.Mlp.Defaults.Epochs}, cnn {SampleModel.Cnn.Defaults.Epochs}]", minimum: 1);
+var batch = WholeNumber("--batch", $"Samples per update [default: {SampleModel.Mlp.Defaults.BatchSize}, cnn {SampleModel.Cnn.Defaults.BatchSize}]", minimum: 1);
 var learningRate = new Option<float?>("--lr")
 {
-    Description = $"Learning rate of SGD [default: {TrainingSettings.Default.LearningRate.ToString(CultureInfo.InvariantCulture)}]",
+    Description = $"Learning rate [default: {SampleModel.Mlp.Defaults.LearningRate.ToString(CultureInfo.InvariantCulture)}, cnn {SampleModel.Cnn.Defaults.LearningRate.ToString(CultureInfo.InvariantCulture)}]",
     CustomParser = result =>
     {
         string text = result.Tokens[0].Value;
@@ -27,17 +43,18 @@ var learningRate = new Option<float?>("--lr")
         return null;
     },
 };
-var seed = WholeNumber("--seed", $"Seed of the initial weights and of the shuffles [default: {TrainingSettings.Default.Seed}]", minimum: int.MinValue);
+var seed = WholeNumber("--seed", $"Seed of the initial weights and of the shuffles [default: {SampleModel.Mlp.Defaults.Seed}]", minimum: int.MinValue);
 var save = new Option<FileInfo?>("--save") { Description = "Where to save the run (safetensors), after every epoch and when interrupted [default: mnist.safetensors, or the --resume file]" };
 var load = new Option<FileInfo?>("--load") { Description = "Evaluate the parameters saved in this file instead of training" };
 var resume = new Option<FileInfo?>("--resume") { Description = "Continue the run saved in this file (by Ctrl+C or after an epoch) with its settings, to the same result as a run never stopped" };
 
-var root = new RootCommand("Trains NetGen's 784-128-10 MNIST classifier and evaluates it on the test digits. Ctrl+C stops after the current batch and saves the run; --resume continues it.")
+var root = new RootCommand("Trains NetGen's MNIST classifier (784-128-10, or a CNN with --model cnn) and evaluates it on the test digits. Ctrl+C stops after the current batch and saves the run; --resume continues it.")
 {
-    data, epochs, batch, learningRate, seed, save, load, resume,
+    model, data, epochs, batch, learningRate, seed, save, load, resume,
 };
 
 root.SetAction(parse => new MnistApp(Console.Out, Console.Error).Run(new TrainingSettings(
+    parse.GetValue(model)!,
     parse.GetValue(data)!,
     parse.GetValue(epochs),
     parse.GetValue(batch),

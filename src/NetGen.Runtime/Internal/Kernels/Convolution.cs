@@ -24,6 +24,9 @@ public static class Convolution<TLayer>
 
     private static int WeightCount => ConvolutionWorkspace<TLayer>.WeightCount;
 
+    /// <summary>Samples whose dE/dK one pass over the weights sums: about 16 KB of dE/dz, which stays in L1.</summary>
+    private static int SampleBlock => Math.Max(1, 4096 / TLayer.Units);
+
     /// <summary>Multiply-adds of one sample's forward pass, which decides how many threads share a batch.</summary>
     private static long SampleWork => (long)TLayer.Units * TLayer.Channels * TLayer.Kernel * TLayer.Kernel;
 
@@ -143,6 +146,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>One sample's dE/dK into the scratch gradient, then K and b stepped from it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Step(ref float p, ref float input, ConvolutionWorkspace<TLayer> layer, float learningRate, float decay)
     {
         ref float g = ref layer.Gradient;
@@ -152,6 +156,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>For the filters [start, start + count): p = p decay + scale g over their weights and biases.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update(ref float p, ref float g, int start, int count, float scale, float decay)
     {
         int perFilter = TLayer.Channels * TLayer.Kernel * TLayer.Kernel;
@@ -169,6 +174,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>dE/dx of one sample from its dE/dz, through <paramref name="scratch"/> (the padded dE/dz, or the padded dE/dx).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGradient(ref float p, ConvolutionWorkspace<TLayer> layer, ref float delta, ref float scratch, ref float dx)
     {
         ref float k = ref Unsafe.Add(ref p, TLayer.WeightOffset);
@@ -184,6 +190,7 @@ public static class Convolution<TLayer>
     /// dE/dx[ch, i, j] = sum over f, u, v of K[f, ch, u, v] dE/dz[f, r, c] with r S + u - P = i, c S + v - P = j:
     /// at stride 1 the correlation of dE/dz padded by Kernel - 1 - Padding with the flipped kernel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGradientSample(ref float k, ref float flipped, ref float delta, ref float scratch, ref float dx)
     {
         if (ConvolutionWorkspace<TLayer>.ConvolvesBack)
@@ -212,6 +219,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>K'[ch, f, u, v] = K[f, ch, Kernel - 1 - u, Kernel - 1 - v]: the kernel of the full convolution that gives dE/dx.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Flip(ref float k, ref float flipped)
     {
         int kernel = TLayer.Kernel, taps = kernel * kernel;
@@ -230,6 +238,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>The input's interior of a padded dE/dx: dx[ch, i, j] = padded[ch, i + P, j + P].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Crop(ref float padded, ref float dx)
     {
         int paddedHeight = ConvolutionWorkspace<TLayer>.PaddedHeight, paddedWidth = ConvolutionWorkspace<TLayer>.PaddedWidth, pad = TLayer.Padding;
@@ -244,6 +253,7 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>x [channels, height, width] into the middle of padded [channels, height + 2 pad, width + 2 pad], zeros around.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(ref float x, int channels, int height, int width, int pad, ref float padded)
     {
         int paddedHeight = height + (2 * pad), paddedWidth = width + (2 * pad);
@@ -319,26 +329,34 @@ public static class Convolution<TLayer>
     }
 
     /// <summary>dE/dK and dE/db of the filters [start, start + count) added into g and gb, from the (padded) input and dE/dz of one sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Weights(ref float x, ref float d, int start, int count, ref float g, ref float gb) =>
+        Weights(ref x, 0, ref d, 0, 1, start, count, ref g, ref gb);
+
+    /// <summary>The same over <paramref name="samples"/> samples, their inputs <paramref name="xStride"/> apart and their dE/dz <paramref name="dStride"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Weights(ref float x, ref float d, int start, int count, ref float g, ref float gb)
+    private static void Weights(ref float x, nint xStride, ref float d, nint dStride, int samples, int start, int count, ref float g, ref float gb)
     {
         nint c = TLayer.Channels, h = ConvolutionWorkspace<TLayer>.PaddedHeight, w = ConvolutionWorkspace<TLayer>.PaddedWidth;
         nint n = TLayer.Kernel, oh = TLayer.OutputHeight, ow = TLayer.OutputWidth;
         if (TLayer.Stride != 1 || !Vectorised)
         {
-            DirectConvolution.Weights(ref x, c, h, w, ref d, start, count, n, TLayer.Stride, oh, ow, ref g, ref gb);
+            for (int s = 0; s < samples; s++)
+            {
+                DirectConvolution.Weights(ref Unsafe.Add(ref x, s * xStride), c, h, w, ref Unsafe.Add(ref d, s * dStride), start, count, n, TLayer.Stride, oh, ow, ref g, ref gb);
+            }
         }
         else if (Use512)
         {
-            ConvolutionKernels<Simd512, Vector512<float>>.CorrelateWeights(ref x, c, h, w, ref d, start, count, n, oh, ow, ref g, ref gb);
+            ConvolutionKernels<Simd512, Vector512<float>>.CorrelateWeights(ref x, xStride, ref d, dStride, samples, c, h, w, start, count, n, oh, ow, ref g, ref gb);
         }
         else if (Use256)
         {
-            ConvolutionKernels<Simd256, Vector256<float>>.CorrelateWeights(ref x, c, h, w, ref d, start, count, n, oh, ow, ref g, ref gb);
+            ConvolutionKernels<Simd256, Vector256<float>>.CorrelateWeights(ref x, xStride, ref d, dStride, samples, c, h, w, start, count, n, oh, ow, ref g, ref gb);
         }
         else
         {
-            ConvolutionKernels<Simd128, Vector128<float>>.CorrelateWeights(ref x, c, h, w, ref d, start, count, n, oh, ow, ref g, ref gb);
+            ConvolutionKernels<Simd128, Vector128<float>>.CorrelateWeights(ref x, xStride, ref d, dStride, samples, c, h, w, start, count, n, oh, ow, ref g, ref gb);
         }
     }
 
@@ -356,6 +374,7 @@ public static class Convolution<TLayer>
     /// <summary>Each thread's samples forward: padded, correlated, activated.</summary>
     private readonly struct ForwardPhase(float[] parameters, ConvolutionWorkspace<TLayer> layer, int rows) : IPhase
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int part, int parts, ref float input)
         {
             (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
@@ -377,6 +396,7 @@ public static class Convolution<TLayer>
     private readonly struct InputGradientPhase<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, ConvolutionWorkspace<TLayer> layer, int rows) : IPhase
         where TPrevious : struct, ILayer
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int part, int parts, ref float input)
         {
             (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
@@ -402,6 +422,7 @@ public static class Convolution<TLayer>
     /// </summary>
     private readonly struct WeightGradientPhase(float[] target, ConvolutionWorkspace<TLayer> layer, int rows, float scale, float decay, bool update) : IPhase
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int part, int parts, ref float input)
         {
             (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Filters, part, parts, 1);
@@ -414,12 +435,13 @@ public static class Convolution<TLayer>
             ref float g = ref layer.Gradient;
             MemoryMarshal.CreateSpan(ref Unsafe.Add(ref g, start * perFilter), count * perFilter).Clear();
             MemoryMarshal.CreateSpan(ref Unsafe.Add(ref g, WeightCount + start), count).Clear();
-            for (int s = 0; s < rows; s++)
+            // a few samples at a time: each weight's sum stays in a register across their rows, and their
+            // dE/dz stays in L1 for every weight
+            ref float x = ref ConvolutionWorkspace<TLayer>.Pads ? ref layer.BatchPadded : ref input;
+            nint stride = ConvolutionWorkspace<TLayer>.Pads ? ConvolutionWorkspace<TLayer>.PaddedSize : InputSize;
+            for (int s = 0; s < rows; s += SampleBlock)
             {
-                ref float x = ref ConvolutionWorkspace<TLayer>.Pads
-                    ? ref Unsafe.Add(ref layer.BatchPadded, (nint)s * ConvolutionWorkspace<TLayer>.PaddedSize)
-                    : ref Unsafe.Add(ref input, (nint)s * InputSize);
-                Weights(ref x, ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), start, count, ref g, ref Unsafe.Add(ref g, WeightCount));
+                Weights(ref Unsafe.Add(ref x, s * stride), stride, ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), TLayer.Units, Math.Min(SampleBlock, rows - s), start, count, ref g, ref Unsafe.Add(ref g, WeightCount));
             }
 
             ref float t = ref MemoryMarshal.GetArrayDataReference(target);

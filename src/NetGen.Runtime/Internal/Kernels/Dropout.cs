@@ -18,6 +18,7 @@ public static class Dropout<TLayer>
     where TLayer : struct, IDropoutLayer
 {
     /// <summary>Seeds the layer's generator from the network's seed: the same masks on every run from that seed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Seed(DropoutWorkspace<TLayer> layer, int seed)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -25,6 +26,7 @@ public static class Dropout<TLayer>
     }
 
     /// <summary>One sample: z = m * x in training (a mask drawn now), z = x in inference; then a = act(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, DropoutWorkspace<TLayer> layer, bool training)
     {
         Apply(ref MemoryMarshal.GetReference(x), ref layer.Z, ref layer.Mask, 1, training ? layer : null);
@@ -40,6 +42,7 @@ public static class Dropout<TLayer>
     }
 
     /// <summary><paramref name="rows"/> samples: Z = M * X in training (masks drawn now, sample after sample), Z = X in inference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBatch(ReadOnlySpan<float> x, DropoutWorkspace<TLayer> layer, int rows, bool training)
     {
         Apply(ref MemoryMarshal.GetReference(x), ref layer.BatchZ, ref layer.BatchMask, rows, training ? layer : null);
@@ -55,6 +58,7 @@ public static class Dropout<TLayer>
     }
 
     /// <summary>z = m * x with masks drawn from <paramref name="drawing"/>'s generator, or z = x when it is null (inference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply(ref float x, ref float z, ref float mask, int rows, DropoutWorkspace<TLayer>? drawing)
     {
         int count = rows * TLayer.Units;
@@ -74,6 +78,7 @@ public static class Dropout<TLayer>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Mask(ref float delta, ref float mask, ref float dx, int count)
     {
         for (int i = 0; i < count; i++)

@@ -7,9 +7,11 @@ using NetGen.Internal.Kernels;
 namespace NetGen.Internal;
 
 /// <summary>
-/// The kernels of one 2-D pooling layer, channel by channel, compiled for exactly that layer. Max pooling
-/// remembers where each window's first largest input was (scanning the window row by row, as PyTorch does),
-/// and sends dE/dy back there; average pooling spreads dE/dy evenly over the window.
+/// The kernels of one 2-D pooling layer, channel by channel, compiled for exactly that layer, without a
+/// branch on the values (a max taken with a branch mispredicts on every other window of real data). Max
+/// pooling sends dE/dy back to each window's first largest input (scanning the window row by row, as
+/// PyTorch does), found again from the input the layer before still holds; average pooling spreads dE/dy
+/// evenly over the window.
 /// </summary>
 /// <remarks>Called by generated code, which has checked every length.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -20,9 +22,10 @@ public static class Pooling<TLayer>
     private static int InputSize => TLayer.Channels * TLayer.Height * TLayer.Width;
 
     /// <summary>One sample: each output the max (or mean) of its window, then a = act(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, PoolingWorkspace<TLayer> layer)
     {
-        Pool(ref MemoryMarshal.GetReference(x), ref layer.Z, layer.Argmax, 0);
+        Pool(ref MemoryMarshal.GetReference(x), ref layer.Z);
         Activate(ref layer.Z, ref layer.A, 1);
     }
 
@@ -30,17 +33,18 @@ public static class Pooling<TLayer>
     public static void Backward<TPrevious>(LayerWorkspace<TPrevious> previous, PoolingWorkspace<TLayer> layer)
         where TPrevious : struct, ILayer
     {
-        Route(ref layer.DeltaStart, ref previous.DeltaStart, layer.Argmax, 0);
+        Route(ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart);
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
     /// <summary><paramref name="rows"/> samples forward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBatch(ReadOnlySpan<float> x, PoolingWorkspace<TLayer> layer, int rows)
     {
         ref float input = ref MemoryMarshal.GetReference(x);
         for (int s = 0; s < rows; s++)
         {
-            Pool(ref Unsafe.Add(ref input, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchZ, (nint)s * TLayer.Units), layer.BatchArgmax, s * TLayer.Units);
+            Pool(ref Unsafe.Add(ref input, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchZ, (nint)s * TLayer.Units));
         }
 
         Activate(ref layer.BatchZ, ref layer.BatchA, rows);
@@ -52,93 +56,76 @@ public static class Pooling<TLayer>
     {
         for (int s = 0; s < rows; s++)
         {
-            Route(ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), ref Unsafe.Add(ref previous.BatchDelta, (nint)s * InputSize), layer.BatchArgmax, s * TLayer.Units);
+            Route(ref Unsafe.Add(ref previous.BatchA, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), ref Unsafe.Add(ref previous.BatchDelta, (nint)s * InputSize));
         }
 
         Activations<TPrevious>.Derivative(ref previous.BatchA, ref previous.BatchDelta, rows);
     }
 
-    /// <summary>z[ch, r, c] = max (or mean) of x[ch, r S + u, c S + v] over u, v &lt; Size; for max, where it was into argmax[at + output].</summary>
-    private static void Pool(ref float x, ref float z, int[] argmax, int at)
+    /// <summary>z[ch, r, c] = max (or mean) of x[ch, r S + u, c S + v] over u, v &lt; Size, without a branch on the values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pool(ref float x, ref float z)
     {
-        int size = TLayer.Size, stride = TLayer.Stride, height = TLayer.Height, width = TLayer.Width;
+        int size = TLayer.Size, stride = TLayer.Stride, width = TLayer.Width;
         float scale = 1f / (size * size);
         int output = 0;
         for (int ch = 0; ch < TLayer.Channels; ch++)
         {
-            int plane = ch * height * width;
+            ref float plane = ref Unsafe.Add(ref x, ch * TLayer.Height * width);
             for (int r = 0; r < TLayer.OutputHeight; r++)
             {
                 for (int c = 0; c < TLayer.OutputWidth; c++, output++)
                 {
-                    int corner = plane + (r * stride * width) + (c * stride);
-                    if (TLayer.Max)
+                    ref float corner = ref Unsafe.Add(ref plane, (r * stride * width) + (c * stride));
+                    float value = TLayer.Max ? corner : 0f;
+                    for (int u = 0; u < size; u++)
                     {
-                        int best = corner;
-                        float max = Unsafe.Add(ref x, corner);
-                        for (int u = 0; u < size; u++)
+                        for (int v = 0; v < size; v++)
                         {
-                            for (int v = 0; v < size; v++)
-                            {
-                                int i = corner + (u * width) + v;
-                                float value = Unsafe.Add(ref x, i);
-                                if (value > max || float.IsNaN(value))
-                                {
-                                    // strictly greater: a tie keeps the first largest, row by row; NaN wins, as in PyTorch
-                                    max = value;
-                                    best = i;
-                                    if (float.IsNaN(value))
-                                    {
-                                        goto found;
-                                    }
-                                }
-                            }
+                            float xi = Unsafe.Add(ref corner, (u * width) + v);
+                            value = TLayer.Max ? Larger(value, xi) : value + xi;
                         }
-
-                    found:
-                        Unsafe.Add(ref z, output) = max;
-                        argmax[at + output] = best;
                     }
-                    else
-                    {
-                        float sum = 0f;
-                        for (int u = 0; u < size; u++)
-                        {
-                            for (int v = 0; v < size; v++)
-                            {
-                                sum += Unsafe.Add(ref x, corner + (u * width) + v);
-                            }
-                        }
 
-                        Unsafe.Add(ref z, output) = sum * scale;
-                    }
+                    Unsafe.Add(ref z, output) = TLayer.Max ? value : value * scale;
                 }
             }
         }
     }
 
-    /// <summary>dE/dx from dE/dz: to each window's largest input (max), or spread evenly over the window (average).</summary>
-    private static void Route(ref float delta, ref float dx, int[] argmax, int at)
+    /// <summary>
+    /// dE/dx from dE/dz: to each window's first largest input, row by row, found again from the input x
+    /// (max), or spread evenly over the window (average).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Route(ref float x, ref float delta, ref float dx)
     {
         MemoryMarshal.CreateSpan(ref dx, InputSize).Clear();
-        int size = TLayer.Size, stride = TLayer.Stride, height = TLayer.Height, width = TLayer.Width;
+        int size = TLayer.Size, stride = TLayer.Stride, width = TLayer.Width;
         float scale = 1f / (size * size);
         int output = 0;
         for (int ch = 0; ch < TLayer.Channels; ch++)
         {
-            int plane = ch * height * width;
+            int plane = ch * TLayer.Height * width;
             for (int r = 0; r < TLayer.OutputHeight; r++)
             {
                 for (int c = 0; c < TLayer.OutputWidth; c++, output++)
                 {
                     float d = Unsafe.Add(ref delta, output);
-                    if (TLayer.Max)
+                    int corner = plane + (r * stride * width) + (c * stride);
+                    if (TLayer.Max && TLayer.Stride >= TLayer.Size)
                     {
-                        Unsafe.Add(ref dx, argmax[at + output]) += d;
+                        // windows that do not overlap: write the window, d at its first largest input, 0 elsewhere
+                        WriteWindow(ref x, ref dx, corner, d);
                         continue;
                     }
 
-                    int corner = plane + (r * stride * width) + (c * stride);
+                    if (TLayer.Max)
+                    {
+                        Unsafe.Add(ref dx, FirstLargest(ref x, corner)) += d;
+                        continue;
+                    }
+
                     for (int u = 0; u < size; u++)
                     {
                         for (int v = 0; v < size; v++)
@@ -150,6 +137,75 @@ public static class Pooling<TLayer>
             }
         }
     }
+
+    /// <summary>dx over one window: d at its first largest input (row by row), 0 at the others, without a branch on the values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteWindow(ref float x, ref float dx, int corner, float d)
+    {
+        int size = TLayer.Size, width = TLayer.Width;
+        float max = Unsafe.Add(ref x, corner);
+        for (int u = 0; u < size; u++)
+        {
+            for (int v = 0; v < size; v++)
+            {
+                max = Larger(max, Unsafe.Add(ref x, corner + (u * width) + v));
+            }
+        }
+
+        uint dBits = BitConverter.SingleToUInt32Bits(d), pending = uint.MaxValue; // all ones until the largest is found
+        for (int u = 0; u < size; u++)
+        {
+            for (int v = 0; v < size; v++)
+            {
+                int i = corner + (u * width) + v;
+                bool same = Unsafe.Add(ref x, i) == max;
+                uint hit = (uint)-Unsafe.As<bool, byte>(ref same) & pending;
+                pending &= ~hit;
+                Unsafe.Add(ref dx, i) = BitConverter.UInt32BitsToSingle(dBits & hit);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The index of the window's first largest input, scanning row by row as PyTorch does: the largest value
+    /// first, then the window scanned backwards keeping each index that holds it, so the last kept is the first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FirstLargest(ref float x, int corner)
+    {
+        int size = TLayer.Size, width = TLayer.Width;
+        float max = Unsafe.Add(ref x, corner);
+        for (int u = 0; u < size; u++)
+        {
+            for (int v = 0; v < size; v++)
+            {
+                max = Larger(max, Unsafe.Add(ref x, corner + (u * width) + v));
+            }
+        }
+
+        int best = corner;
+        for (int u = size - 1; u >= 0; u--)
+        {
+            for (int v = size - 1; v >= 0; v--)
+            {
+                int i = corner + (u * width) + v;
+                bool same = Unsafe.Add(ref x, i) == max;
+                int keep = -Unsafe.As<bool, byte>(ref same); // all ones where x_i is the largest: no branch
+                best = (i & keep) | (best & ~keep);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The larger of two values in one instruction (maxss), without the branches of IEEE 754's maximum: NaN handling follows the machine's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Larger(float a, float b) =>
+#if NET9_0_OR_GREATER
+        float.MaxNative(a, b);
+#else
+        System.Runtime.Intrinsics.Vector128.ToScalar(System.Runtime.Intrinsics.Vector128.Max(System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(a), System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(b)));
+#endif
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Activate(ref float z, ref float a, int rows)

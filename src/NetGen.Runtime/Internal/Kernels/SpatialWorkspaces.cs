@@ -100,22 +100,14 @@ public sealed class ConvolutionWorkspace<TLayer> : LayerWorkspace<TLayer>
 }
 
 /// <summary>
-/// The buffers of one pooling layer: its outputs, and for max pooling where each output's largest input
-/// was (its index in the sample's input), for one sample and for a batch.
+/// The buffers of one pooling layer: its outputs. (Max pooling's backward pass finds each window's largest
+/// input again from the input, which the layer before still holds.)
 /// </summary>
 /// <typeparam name="TLayer">The layer.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PoolingWorkspace<TLayer> : LayerWorkspace<TLayer>
     where TLayer : struct, IPoolingLayer
 {
-    private int[] _argmax = new int[TLayer.Max ? TLayer.Units : 0];
-    private int[] _batchArgmax = [];
-
-    private protected override void GrowBatch(int rows) => _batchArgmax = new int[TLayer.Max ? rows * TLayer.Units : 0];
-
-    internal int[] Argmax => _argmax;
-
-    internal int[] BatchArgmax => _batchArgmax;
 }
 
 /// <summary>

@@ -1,0 +1,52 @@
+using System;
+using NetGen.Data;
+using NetGen.Training;
+
+namespace NetGen.Samples;
+
+/// <summary>A network the sample trains (<c>--model</c>), with the settings that suit it.</summary>
+/// <param name="Name">Its name on the command line.</param>
+/// <param name="Shape">Its layers, in a few words.</param>
+/// <param name="Create">A new network with weights drawn from a seed.</param>
+/// <param name="Defaults">The settings a run takes when the command line gives none.</param>
+/// <param name="Training">The optimizer and schedule, in words.</param>
+/// <param name="Schedule">The learning rate schedule.</param>
+/// <param name="ShiftedCopies">Copies of each training digit shifted by up to two pixels, added to the training data.</param>
+internal sealed record SampleModel(
+    string Name,
+    string Shape,
+    Func<int, INetwork> Create,
+    RunSettings Defaults,
+    string Training,
+    LearningRateSchedule Schedule,
+    int ShiftedCopies)
+{
+    /// <summary>784-128-10 with SGD: 94.9-95.5% on the shipped test digits (seeds 1-5) in a few seconds.</summary>
+    public static SampleModel Mlp { get; } = new(
+        "mlp",
+        $"{MnistClassifier.InputSize}-128-{MnistClassifier.OutputSize}",
+        seed => new MnistClassifier(seed),
+        new RunSettings(15, 16, 0.1f, 1),
+        "SGD",
+        LearningRateSchedule.Constant,
+        ShiftedCopies: 0);
+
+    /// <summary>
+    /// The CNN with Adam and a cosine schedule, on the training digits and five shifted copies of each
+    /// (the network alone memorises 8,000 digits by the fifth epoch): 98.5-98.8% on the shipped test digits.
+    /// </summary>
+    public static SampleModel Cnn { get; } = new(
+        "cnn",
+        "conv 8 5×5 → max pool 2 → conv 16 5×5 → max pool 2 → 64 → 10",
+        seed => new DigitCnn(seed),
+        new RunSettings(10, 32, 0.002f, 1),
+        "Adam, cosine schedule",
+        LearningRateSchedule.Cosine(),
+        ShiftedCopies: 5);
+
+    public static SampleModel[] All { get; } = [Mlp, Cnn];
+
+    /// <summary>The training data the model trains on: the digits, and their shifted copies drawn from the run's seed.</summary>
+    public Dataset TrainingData(Dataset digits, int seed) =>
+        ShiftedCopies == 0 ? digits : ImageAugmentation.ShiftedCopies(digits, 1, 28, 28, ShiftedCopies, maxShift: 2, seed);
+}
