@@ -13,7 +13,12 @@ reads. The file is safetensors (written here, so no package beyond Debian's pyth
     /usr/bin/python3 samples/PyTorch/train.py --tiny tests/NetGen.Tests/Models
 
 --tiny writes the small model of the interoperability test instead: a 6-8-8-4 network with tanh, ReLU
-and softmax, and its outputs on fixed inputs as PyTorch computes them.
+and softmax, and its outputs on fixed inputs as PyTorch computes them. --cnn writes the convolutional
+one: Conv2d(2, 4, 3, padding=1), ReLU, MaxPool2d(2), Conv2d(4, 6, 3, stride=2), Tanh, AvgPool2d(2,
+stride=1), Flatten, Linear(6, 5), Softmax on 2 x 10 x 12 inputs, whose state_dict keys are 0.*, 3.*
+and 7.*: convolution and pooling layers, activations and the Flatten count as modules.
+
+    /usr/bin/python3 samples/PyTorch/train.py --cnn tests/NetGen.Tests/Models
 """
 
 import argparse
@@ -113,6 +118,24 @@ def tiny(folder):
     print(f"saved the tiny model and its outputs in {folder}")
 
 
+def cnn(folder):
+    """A small CNN with padding, a stride of 2, both poolings and every kind of layer, and its outputs on fixed inputs."""
+    torch.manual_seed(5)
+    model = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, stride=2), nn.Tanh(), nn.AvgPool2d(2, stride=1),
+        nn.Flatten(), nn.Linear(6, 5), nn.Softmax(dim=1))
+    with torch.no_grad():
+        inputs = torch.rand(8, 2, 10, 12, generator=torch.Generator().manual_seed(13)) * 4 - 2
+        outputs = model(inputs)
+    os.makedirs(folder, exist_ok=True)
+    save_safetensors(os.path.join(folder, "pytorch-cnn.safetensors"), model.state_dict(), {"format": "pt", "trained_by": "samples/PyTorch/train.py --cnn"})
+    with open(os.path.join(folder, "pytorch-cnn.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "inputs": inputs.reshape(8, -1).tolist(), "outputs": outputs.tolist()}, f, indent=1)
+        f.write("\n")
+    print(f"saved the CNN and its outputs in {folder}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="digits.safetensors")
@@ -122,10 +145,13 @@ def main():
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tiny")
+    parser.add_argument("--cnn")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.tiny:
         tiny(args.tiny)
+    elif args.cnn:
+        cnn(args.cnn)
     else:
         train_digits(args)
 

@@ -63,6 +63,24 @@ public sealed class SnapshotTests
         "RiskModel");
 
     [Fact]
+    public void Small_cnn_with_convolutions_pooling_and_dropout() => VerifyNetwork(
+        """
+        using NetGen;
+
+        namespace Samples.Vision;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(1, 12, 12)]
+        [Conv2D(4, 3)] [ReLU] [MaxPool2D(2)]
+        [Conv2D(6, 3, Stride = 2, Padding = 1)] [Tanh] [AvgPool2D(2, Stride = 1)]
+        [Dense(16)] [ReLU] [Dropout(0.25f)]
+        [Dense(3)] [Softmax]
+        public partial class TinyCnn;
+        """,
+        "Samples.Vision.TinyCnn.g.cs",
+        "TinyCnn");
+
+    [Fact]
     public void Momentum_network_with_squared_error_through_softmax() => VerifyNetwork(
         """
         using NetGen;

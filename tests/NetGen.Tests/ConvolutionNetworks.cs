@@ -69,3 +69,19 @@ public partial class InputDropoutNet;
 [Network]
 [Input(2, 2, 2)] [Conv2D(1, 1)] [MaxPool2D(2)] [Dense(1)]
 public partial class PoolTieNet;
+
+/// <summary>PyTorch's small CNN (samples/PyTorch/train.py --cnn), compiled in, inference only.</summary>
+[Network(Loss = Loss.CrossEntropy, Weights = "Models/pytorch-cnn.safetensors", InferenceOnly = true)]
+[Input(2, 10, 12)]
+[Conv2D(4, 3, Padding = 1)] [ReLU] [MaxPool2D(2)]
+[Conv2D(6, 3, Stride = 2)] [Tanh] [AvgPool2D(2, Stride = 1)]
+[Dense(5)] [Softmax]
+public partial class PyTorchCnn;
+
+/// <summary>The same layers, trainable, without weights: loads PyTorch's file at run time.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(2, 10, 12)]
+[Conv2D(4, 3, Padding = 1)] [ReLU] [MaxPool2D(2)]
+[Conv2D(6, 3, Stride = 2)] [Tanh] [AvgPool2D(2, Stride = 1)]
+[Dense(5)] [Softmax]
+public partial class PyTorchCnnLoaded;

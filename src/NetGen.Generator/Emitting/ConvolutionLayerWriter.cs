@@ -32,7 +32,9 @@ internal sealed class ConvolutionLayerWriter(SourceWriter writer, NetworkPlan pl
             W.Line("public static int Units => Filters * OutputHeight * OutputWidth;");
             W.Line($"public static int WeightOffset => {WeightOffsetExpression(plan)};");
             W.Line("public static int BiasOffset => WeightOffset + (Filters * Channels * Kernel * Kernel);");
-            Comment($"how the kernels run it: {(plan.VectorBits == 0 ? "scalar code" : $"vectors of up to {plan.VectorBits} bits along each output row")}; {Literals.Grouped(layer.MultiplyAdds)} multiply-adds a sample" + (plan.DecaysWeights ? "; weight decay on every weight" : string.Empty));
+            string loops = layer.Stride > 1 ? $"one value at a time (a stride of {layer.Stride} reads no neighbouring inputs)"
+                : plan.VectorBits == 0 ? "scalar code" : $"vectors of up to {plan.VectorBits} bits along each output row";
+            Comment($"how the kernels run it: {loops}; {Literals.Grouped(layer.MultiplyAdds)} multiply-adds a sample" + (plan.DecaysWeights ? "; weight decay on every weight" : string.Empty));
             WriteActivationConstants(plan);
             W.Line($"public static bool DecaysWeights => {Bool(plan.DecaysWeights)};");
         }

@@ -43,6 +43,7 @@ internal sealed class PoolingLayerWriter(SourceWriter writer, NetworkPlan plan) 
         string x = InputSymbol(step.Layer);
         string shapes = $"{layer.In} → {layer.Out}";
         string window = $"{x}[ch, {Tap(layer, "r", "u")}, {Tap(layer, "c", "v")}] for u, v < {layer.Size}";
+        string batchWindow = $"{(step.Layer == 1 ? "X" : x.ToUpperInvariant())}[s, ch, {Tap(layer, "r", "u")}, {Tap(layer, "c", "v")}] for u, v < {layer.Size}";
         switch (step.Kind)
         {
             case StepKind.Forward:
@@ -56,7 +57,7 @@ internal sealed class PoolingLayerWriter(SourceWriter writer, NetworkPlan plan) 
                 break;
 
             case StepKind.ForwardBatch:
-                Comment($"layer {step.Layer}, {(layer.Max ? "max" : "average")} pooling {shapes} of every sample: {n.Z.ToUpperInvariant()}[s, ch, r, c] = {(layer.Max ? "max" : "mean")} of {window.ToUpperInvariant().Replace("[CH", "[s, ch").Replace(", R", ", r").Replace(", C", ", c").Replace(" FOR U, V", " for u, v").Replace(" + U", " + u").Replace(" + V", " + v")}{ActivationClause(plan, upper: true)}");
+                Comment($"layer {step.Layer}, {(layer.Max ? "max" : "average")} pooling {shapes} of every sample: {n.Z.ToUpperInvariant()}[s, ch, r, c] = {(layer.Max ? "max" : "mean")} of {batchWindow}{ActivationClause(plan, upper: true)}");
                 W.Line($"{kernels}.ForwardBatch({BatchInput(step.Layer, pass)}, {n.Workspace}, rows);");
                 break;
 
