@@ -6,7 +6,7 @@ namespace NetGen.Samples;
 /// <c>nn.Sequential(Conv2d(1, 8, 5), ReLU(), MaxPool2d(2), Conv2d(8, 16, 5), ReLU(), MaxPool2d(2), Flatten(), Linear(256, 64), ReLU(), Linear(64, 10))</c>.
 /// Everything else in this class is generated: see obj/generated after a build.
 /// </summary>
-[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Adam)]
+[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Adam, WeightDecay = 0.0005f)]
 [Input(1, 28, 28)]
 [Conv2D(8, 5)] [ReLU] [MaxPool2D(2)]
 [Conv2D(16, 5)] [ReLU] [MaxPool2D(2)]

@@ -20,7 +20,7 @@ public sealed class CnnSampleTests : IDisposable
     [Fact]
     public void The_cnn_learns_a_subset_of_the_digits()
     {
-        // 2,000 training digits (and the sample's five shifted copies of each), 500 test digits, 3 epochs
+        // 2,000 training digits (and the sample's eight shifted copies of each), 500 test digits, 3 epochs
         string data = Path.Combine(_folder.FullName, "subset");
         Directory.CreateDirectory(data);
         string shipped = Path.Combine(AppContext.BaseDirectory, "data", "mnist-10k");
@@ -31,7 +31,7 @@ public sealed class CnnSampleTests : IDisposable
 
         Assert.True(code == 0, errors + output);
         Assert.Contains("DigitCnn", output, StringComparison.Ordinal);
-        Assert.Contains("10,000 shifted copies", output, StringComparison.Ordinal);
+        Assert.Contains("16,000 shifted copies", output, StringComparison.Ordinal);
         Assert.Contains("Confusion matrix", output, StringComparison.Ordinal);
         Match accuracy = Regex.Match(output, @"Test accuracy (\d+\.\d+) %");
         Assert.True(accuracy.Success, output);
