@@ -3,7 +3,7 @@
 #
 #   bench/compare-shapes.sh [--seconds S] [--threads "1 2"] [--networks "4-16-3 784-128-10 ..."]
 #
-# For each network and thread count: Predict of 1,024 samples, TrainBatch of 64 and 256, TrainBatch of one
+# For each network (cnn: the CNN of the convolution issue) and thread count: Predict of 1,024 and of 64 samples, TrainBatch of 64 and 256, TrainBatch of one
 # sample and per-sample SGD (TrainSequential) over 64, random inputs, plain SGD, samples per second as the
 # median of timed rounds (netgen-measure shapes / compare_shapes.py), and this core's FMA peak. PyTorch runs
 # on OpenBLAS with OPENBLAS_CORETYPE=Cooperlake (this machine may export Haswell, which halves it).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 seconds=3
 threads="1 2"
-networks="4-16-3 784-128-10 784-256-256-256-10 784-1024-1024-10"
+networks="4-16-3 784-128-10 784-256-256-256-10 784-1024-1024-10 cnn"
 while [[ $# -gt 0 ]]; do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;

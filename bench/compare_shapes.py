@@ -22,6 +22,14 @@ def build(sizes):
     return nn.Sequential(*layers)
 
 
+def cnn():
+    """The CNN of the convolution issue, as NetGen's `cnn` declares it."""
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
 def measure(call, samples_per_call, seconds):
     for _ in range(3):
         call()
@@ -47,16 +55,21 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    sizes = [int(s) for s in args.network.split("-")]
-    model = build(sizes)
-    x = torch.rand(1024, sizes[0])
-    labels = torch.randint(0, sizes[-1], (1024,))
+    if args.network == "cnn":
+        model = cnn()
+        x = torch.rand(1024, 1, 28, 28)
+        labels = torch.randint(0, 10, (1024,))
+    else:
+        sizes = [int(s) for s in args.network.split("-")]
+        model = build(sizes)
+        x = torch.rand(1024, sizes[0])
+        labels = torch.randint(0, sizes[-1], (1024,))
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
     loss_fn = nn.CrossEntropyLoss()
 
-    def predict():
+    def predict(count=1024):
         with torch.inference_mode():
-            torch.softmax(model(x), dim=1)
+            torch.softmax(model(x[:count]), dim=1)
 
     def train(batch, state={"at": 0}):
         at = state["at"]
@@ -71,7 +84,7 @@ def main():
             loss_fn(model(x[s:s + 1]), labels[s:s + 1]).backward()
             optimizer.step()
 
-    results = [("predict-1024", lambda: predict(), 1024)]
+    results = [("predict-1024", lambda: predict(), 1024), ("predict-64", lambda: predict(64), 64)]
     for batch in (64, 256, 1):
         results.append((f"train-batch-{batch}", lambda b=batch: train(b), batch))
     results.append(("train-sequential-64", sequential, 64))

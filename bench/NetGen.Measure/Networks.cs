@@ -36,6 +36,7 @@ internal static class Networks
         ["784-128-10"] = seed => new Mlp128(seed),
         ["784-256-256-256-10"] = seed => new Shape784x256x3(seed),
         ["784-1024-1024-10"] = seed => new Shape784x1024x2(seed),
+        ["cnn"] = seed => new LeNet(seed),
     };
 
     /// <summary>Random samples for a network: inputs uniform in [-1, 1), one-hot targets of random classes.</summary>
@@ -53,6 +54,13 @@ internal static class Networks
         return (inputs, targets);
     }
 
+    /// <summary>Multiply-adds of a convolution's forward pass on one sample: each output reads channels x kernel x kernel inputs.</summary>
+    public static double ConvolutionMultiplyAdds(ConvolutionLayerInfo c)
+    {
+        int rows = ((c.Height + (2 * c.Padding) - c.Kernel) / c.Stride) + 1, columns = ((c.Width + (2 * c.Padding) - c.Kernel) / c.Stride) + 1;
+        return (double)c.Filters * rows * columns * c.Channels * c.Kernel * c.Kernel;
+    }
+
     public static INetwork Create(string name, int seed) =>
         ByName.TryGetValue(name, out Func<int, INetwork>? create)
             ? create(seed)
@@ -64,19 +72,58 @@ internal static class Networks
     /// </summary>
     public static double TrainingFlopsPerSample(NetworkInfo info, int batchSize)
     {
+        // a convolution is a dense layer whose weights serve every output position: the same count, of its multiply-adds
         double weights = 0, laterWeights = 0, parameters = 0;
+        for (int i = 0; i < info.Convolutions.Count; i++)
+        {
+            double w = ConvolutionMultiplyAdds(info.Convolutions[i]);
+            weights += w;
+            laterWeights += i == 0 ? 0 : w;
+            parameters += info.Convolutions[i].WeightCount + info.Convolutions[i].Filters;
+        }
+
+
         for (int i = 0; i < info.Layers.Count; i++)
         {
             DenseLayerInfo layer = info.Layers[i];
             double w = (double)layer.Inputs * layer.Units;
             weights += w;
-            laterWeights += i == 0 ? 0 : w;
+            laterWeights += i == 0 && info.Convolutions.Count == 0 ? 0 : w;
             parameters += w + layer.Units;
         }
 
         return (4 * weights) + (2 * laterWeights) + (2 * parameters / batchSize);
     }
 }
+
+/// <summary>Multiply-adds of one sample's forward pass: the convolutions' and the dense layers' weights.</summary>
+internal static class Work
+{
+    public static double ForwardMultiplyAdds(NetworkInfo info)
+    {
+        double macs = 0;
+        foreach (ConvolutionLayerInfo c in info.Convolutions)
+        {
+            macs += Networks.ConvolutionMultiplyAdds(c);
+        }
+
+        foreach (DenseLayerInfo d in info.Layers)
+        {
+            macs += (double)d.Inputs * d.Units;
+        }
+
+        return macs;
+    }
+}
+
+/// <summary>The CNN of the convolution issue: Conv2d(1, 8, 5), ReLU, MaxPool2d(2), Conv2d(8, 16, 5), ReLU, MaxPool2d(2), Flatten, Linear(256, 64), ReLU, Linear(64, 10).</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 28, 28)]
+[Conv2D(8, 5)] [ReLU] [MaxPool2D(2)]
+[Conv2D(16, 5)] [ReLU] [MaxPool2D(2)]
+[Dense(64)] [ReLU]
+[Dense(10)] [Softmax]
+public partial class LeNet;
 
 /// <summary>The shapes of the speed comparison (bench/compare-shapes.sh), plain SGD.</summary>
 [Network(Loss = Loss.CrossEntropy)]

@@ -20,8 +20,9 @@ internal static class Shapes
         (float[] inputs, float[] targets) = Networks.RandomSamples(network, Samples, seed: 7);
 
         float[] outputs = new float[Samples * network.OutputSize];
-        double macs = network.ParameterCount; // multiply-adds of one sample's forward pass, about
+        double macs = Work.ForwardMultiplyAdds(network.Info);
         Measure("predict-1024", Samples, () => network.Predict(inputs, outputs));
+        Measure("predict-64", 64, () => network.Predict(inputs.AsSpan(0, 64 * network.InputSize), outputs.AsSpan(0, 64 * network.OutputSize)));
         foreach (int batch in new[] { 64, 256 })
         {
             int offset = 0;
