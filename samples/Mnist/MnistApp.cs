@@ -107,12 +107,12 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
         else
         {
             RunSettings d = settings.Default;
-            run = new RunSettings(settings.Epochs ?? d.Epochs, settings.BatchSize ?? d.BatchSize, settings.LearningRate ?? d.LearningRate, settings.Seed ?? d.Seed);
+            run = new RunSettings(settings.Epochs ?? d.Epochs, settings.BatchSize ?? d.BatchSize, settings.LearningRate ?? d.LearningRate, settings.Seed ?? d.Seed, settings.Copies ?? d.Copies);
             network = model.Create(run.Seed);
         }
 
         int digits = train.Count;
-        train = model.TrainingData(train, run.Seed);
+        train = SampleModel.TrainingData(train, run);
 
         var trainer = new Trainer(new TrainerOptions
         {
@@ -168,6 +168,7 @@ internal sealed class MnistApp(TextWriter output, TextWriter errors)
             { BatchSize: int b } when b != saved.BatchSize => $"--batch {b} differs from the batch size {saved.BatchSize} the run was started with; leave it out to resume the run",
             { LearningRate: float lr } when lr != saved.LearningRate => $"--lr {Text(lr)} differs from the learning rate {Text(saved.LearningRate)} the run was started with; leave it out to resume the run",
             { Seed: int seed } when seed != saved.Seed => $"--seed {seed} differs from the seed {saved.Seed} the run was started with; leave it out to resume the run",
+            { Copies: int copies } when copies != saved.Copies => $"--copies {copies} differs from the {saved.Copies} shifted copies the run was started with; leave it out to resume the run",
             _ => null,
         };
     }

@@ -44,13 +44,14 @@ var learningRate = new Option<float?>("--lr")
     },
 };
 var seed = WholeNumber("--seed", $"Seed of the initial weights and of the shuffles [default: {SampleModel.Mlp.Defaults.Seed}]", minimum: int.MinValue);
+var copies = WholeNumber("--copies", $"Copies of each training digit shifted by up to two pixels, added to the training data [default: {SampleModel.Mlp.Defaults.Copies}, cnn {SampleModel.Cnn.Defaults.Copies}]", minimum: 0);
 var save = new Option<FileInfo?>("--save") { Description = "Where to save the run (safetensors), after every epoch and when interrupted [default: mnist.safetensors, or the --resume file]" };
 var load = new Option<FileInfo?>("--load") { Description = "Evaluate the parameters saved in this file instead of training" };
 var resume = new Option<FileInfo?>("--resume") { Description = "Continue the run saved in this file (by Ctrl+C or after an epoch) with its settings, to the same result as a run never stopped" };
 
 var root = new RootCommand("Trains NetGen's MNIST classifier (784-128-10, or a CNN with --model cnn) and evaluates it on the test digits. Ctrl+C stops after the current batch and saves the run; --resume continues it.")
 {
-    model, data, epochs, batch, learningRate, seed, save, load, resume,
+    model, data, epochs, batch, learningRate, seed, copies, save, load, resume,
 };
 
 root.SetAction(parse => new MnistApp(Console.Out, Console.Error).Run(new TrainingSettings(
@@ -60,6 +61,7 @@ root.SetAction(parse => new MnistApp(Console.Out, Console.Error).Run(new Trainin
     parse.GetValue(batch),
     parse.GetValue(learningRate),
     parse.GetValue(seed),
+    parse.GetValue(copies),
     parse.GetValue(save),
     parse.GetValue(load),
     parse.GetValue(resume))));

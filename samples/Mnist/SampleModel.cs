@@ -11,25 +11,22 @@ namespace NetGen.Samples;
 /// <param name="Defaults">The settings a run takes when the command line gives none.</param>
 /// <param name="Training">The optimizer and schedule, in words.</param>
 /// <param name="Schedule">The learning rate schedule.</param>
-/// <param name="ShiftedCopies">Copies of each training digit shifted by up to two pixels, added to the training data.</param>
 internal sealed record SampleModel(
     string Name,
     string Shape,
     Func<int, INetwork> Create,
     RunSettings Defaults,
     string Training,
-    LearningRateSchedule Schedule,
-    int ShiftedCopies)
+    LearningRateSchedule Schedule)
 {
     /// <summary>784-128-10 with SGD: 94.9-95.5% on the shipped test digits (seeds 1-5) in a few seconds.</summary>
     public static SampleModel Mlp { get; } = new(
         "mlp",
         $"{MnistClassifier.InputSize}-128-{MnistClassifier.OutputSize}",
         seed => new MnistClassifier(seed),
-        new RunSettings(15, 16, 0.1f, 1),
+        new RunSettings(15, 16, 0.1f, 1, Copies: 0),
         "SGD",
-        LearningRateSchedule.Constant,
-        ShiftedCopies: 0);
+        LearningRateSchedule.Constant);
 
     /// <summary>
     /// The CNN with AdamW and a cosine schedule, on the training digits and eight shifted copies of each
@@ -40,14 +37,13 @@ internal sealed record SampleModel(
         "cnn",
         "conv 8 5×5 → max pool 2 → conv 16 5×5 → max pool 2 → 64 → 10",
         seed => new DigitCnn(seed),
-        new RunSettings(8, 32, 0.003f, 1),
+        new RunSettings(8, 32, 0.003f, 1, Copies: 8),
         "AdamW (weight decay 0.0005), cosine schedule",
-        LearningRateSchedule.Cosine(),
-        ShiftedCopies: 8);
+        LearningRateSchedule.Cosine());
 
     public static SampleModel[] All { get; } = [Mlp, Cnn];
 
-    /// <summary>The training data the model trains on: the digits, and their shifted copies drawn from the run's seed.</summary>
-    public Dataset TrainingData(Dataset digits, int seed) =>
-        ShiftedCopies == 0 ? digits : ImageAugmentation.ShiftedCopies(digits, 1, 28, 28, ShiftedCopies, maxShift: 2, seed);
+    /// <summary>The data a run trains on: the digits, and the run's shifted copies of them drawn from its seed.</summary>
+    public static Dataset TrainingData(Dataset digits, RunSettings run) =>
+        run.Copies == 0 ? digits : ImageAugmentation.ShiftedCopies(digits, 1, 28, 28, run.Copies, maxShift: 2, run.Seed);
 }

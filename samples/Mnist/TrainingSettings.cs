@@ -12,6 +12,7 @@ internal sealed record TrainingSettings(
     int? BatchSize,
     float? LearningRate,
     int? Seed,
+    int? Copies,
     FileInfo? Save,
     FileInfo? Load,
     FileInfo? Resume)
@@ -21,9 +22,14 @@ internal sealed record TrainingSettings(
 }
 
 /// <summary>The settings a run trains with: the same on resuming, so the run ends where it would have.</summary>
-internal sealed record RunSettings(int Epochs, int BatchSize, float LearningRate, int Seed)
+/// <param name="Epochs">Passes over the training data.</param>
+/// <param name="BatchSize">Samples per update.</param>
+/// <param name="LearningRate">The learning rate (the schedule's start).</param>
+/// <param name="Seed">Seed of the initial weights, the shuffles and the shifted copies.</param>
+/// <param name="Copies">Copies of each training digit shifted by up to two pixels, added to the training data.</param>
+internal sealed record RunSettings(int Epochs, int BatchSize, float LearningRate, int Seed, int Copies = 0)
 {
-    private const string EpochsKey = "mnist.epochs", BatchKey = "mnist.batch_size", LearningRateKey = "mnist.learning_rate", SeedKey = "mnist.seed";
+    private const string EpochsKey = "mnist.epochs", BatchKey = "mnist.batch_size", LearningRateKey = "mnist.learning_rate", SeedKey = "mnist.seed", CopiesKey = "mnist.shifted_copies";
 
     /// <summary>The settings as checkpoint metadata.</summary>
     public IReadOnlyDictionary<string, string> ToMetadata() => new Dictionary<string, string>
@@ -32,6 +38,7 @@ internal sealed record RunSettings(int Epochs, int BatchSize, float LearningRate
         [BatchKey] = BatchSize.ToString(CultureInfo.InvariantCulture),
         [LearningRateKey] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
         [SeedKey] = Seed.ToString(CultureInfo.InvariantCulture),
+        [CopiesKey] = Copies.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The settings a checkpoint of this sample recorded, or null when it holds none (saved by something else).</summary>
@@ -40,6 +47,6 @@ internal sealed record RunSettings(int Epochs, int BatchSize, float LearningRate
         metadata.TryGetValue(BatchKey, out string? batch) && int.TryParse(batch, CultureInfo.InvariantCulture, out int b) &&
         metadata.TryGetValue(LearningRateKey, out string? lr) && float.TryParse(lr, CultureInfo.InvariantCulture, out float l) &&
         metadata.TryGetValue(SeedKey, out string? seed) && int.TryParse(seed, CultureInfo.InvariantCulture, out int s)
-            ? new RunSettings(e, b, l, s)
+            ? new RunSettings(e, b, l, s, metadata.TryGetValue(CopiesKey, out string? copies) && int.TryParse(copies, CultureInfo.InvariantCulture, out int c) ? c : 0)
             : null;
 }
