@@ -37,29 +37,59 @@ public static class Pooling<TLayer>
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
-    /// <summary><paramref name="rows"/> samples forward.</summary>
+    /// <summary><paramref name="rows"/> samples forward, split between threads by samples.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBatch(ReadOnlySpan<float> x, PoolingWorkspace<TLayer> layer, int rows)
     {
-        ref float input = ref MemoryMarshal.GetReference(x);
-        for (int s = 0; s < rows; s++)
-        {
-            Pool(ref Unsafe.Add(ref input, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchZ, (nint)s * TLayer.Units));
-        }
-
-        Activate(ref layer.BatchZ, ref layer.BatchA, rows);
+        var phase = new ForwardPhase(layer, rows);
+        PhaseRunner<ForwardPhase>.In(ref layer.ForwardRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), x);
     }
 
-    /// <summary>dE/dX of <paramref name="rows"/> samples into <paramref name="previous"/>, then its dE/dZ.</summary>
+    /// <summary>dE/dX of <paramref name="rows"/> samples into <paramref name="previous"/>, then its dE/dZ; split between threads by samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardBatch<TPrevious>(LayerWorkspace<TPrevious> previous, PoolingWorkspace<TLayer> layer, int rows)
         where TPrevious : struct, ILayer
     {
-        for (int s = 0; s < rows; s++)
-        {
-            Route(ref Unsafe.Add(ref previous.BatchA, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), ref Unsafe.Add(ref previous.BatchDelta, (nint)s * InputSize));
-        }
+        var phase = new BackwardPhase<TPrevious>(previous, layer, rows);
+        PhaseRunner<BackwardPhase<TPrevious>>.In(ref layer.BackwardRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), default);
+    }
 
-        Activations<TPrevious>.Derivative(ref previous.BatchA, ref previous.BatchDelta, rows);
+    /// <summary>The work of a batch, in the units WorkerPool splits by (multiply-adds): a few operations per input value.</summary>
+    private static long BatchWork(int rows) => 4L * rows * InputSize;
+
+    /// <summary>Each thread's samples forward.</summary>
+    private readonly struct ForwardPhase(PoolingWorkspace<TLayer> layer, int rows) : IPhase
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
+            for (int s = start; s < start + count; s++)
+            {
+                Pool(ref Unsafe.Add(ref input, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchZ, (nint)s * TLayer.Units));
+            }
+
+            nint offset = (nint)start * TLayer.Units;
+            Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), count);
+        }
+    }
+
+    /// <summary>Each thread's samples backward, then the previous layer's derivative on them.</summary>
+    private readonly struct BackwardPhase<TPrevious>(LayerWorkspace<TPrevious> previous, PoolingWorkspace<TLayer> layer, int rows) : IPhase
+        where TPrevious : struct, ILayer
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
+            for (int s = start; s < start + count; s++)
+            {
+                Route(ref Unsafe.Add(ref previous.BatchA, (nint)s * InputSize), ref Unsafe.Add(ref layer.BatchDelta, (nint)s * TLayer.Units), ref Unsafe.Add(ref previous.BatchDelta, (nint)s * InputSize));
+            }
+
+            nint offset = (nint)start * InputSize;
+            Activations<TPrevious>.Derivative(ref Unsafe.Add(ref previous.BatchA, offset), ref Unsafe.Add(ref previous.BatchDelta, offset), count);
+        }
     }
 
     /// <summary>z[ch, r, c] = max (or mean) of x[ch, r S + u, c S + v] over u, v &lt; Size, without a branch on the values.</summary>

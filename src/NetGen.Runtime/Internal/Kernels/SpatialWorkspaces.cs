@@ -108,6 +108,9 @@ public sealed class ConvolutionWorkspace<TLayer> : LayerWorkspace<TLayer>
 public sealed class PoolingWorkspace<TLayer> : LayerWorkspace<TLayer>
     where TLayer : struct, IPoolingLayer
 {
+    // The runners of the layer's batch phases, made on each phase's first call.
+    internal object? ForwardRunner;
+    internal object? BackwardRunner;
 }
 
 /// <summary>
