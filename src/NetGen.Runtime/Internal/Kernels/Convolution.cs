@@ -290,15 +290,15 @@ public static class Convolution<TLayer>
         }
         else if (Use512)
         {
-            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow);
+            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
         }
         else if (Use256)
         {
-            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow);
+            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
         }
         else
         {
-            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow);
+            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
         }
     }
 
@@ -308,23 +308,24 @@ public static class Convolution<TLayer>
     {
         nint f = TLayer.Filters, h = ConvolutionWorkspace<TLayer>.PaddedDeltaHeight, w = ConvolutionWorkspace<TLayer>.PaddedDeltaWidth;
         nint c = TLayer.Channels, n = TLayer.Kernel, ih = TLayer.Height, iw = TLayer.Width;
+        nint q = ConvolutionWorkspace<TLayer>.DeltaPadding; // rows of dE/dz's padding, all zero
 
         // the vectors run along the input's rows: no wider than a row
         if (Use512 && iw >= 16)
         {
-            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw);
+            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
         }
         else if (Use256 && iw >= 8)
         {
-            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw);
+            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
         }
         else if (Use128 && iw >= 4)
         {
-            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw);
+            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
         }
         else
         {
-            ConvolutionKernels<Scalar, float>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw);
+            ConvolutionKernels<Scalar, float>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
         }
     }
 

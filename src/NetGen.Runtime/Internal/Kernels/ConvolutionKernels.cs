@@ -17,10 +17,11 @@ internal static class ConvolutionKernels<TSimd, TVector>
     /// <summary>
     /// Stride 1: z[f, r, c] = b[f] + sum over ch, u, v of k[f, ch, u, v] x[ch, r + u, c + v], with x
     /// [channels, height, width] (already padded) and z [filters, outHeight, outWidth]; b may be null (0).
-    /// Four filters at a time share each load of x.
+    /// Four filters at a time share each load of x. Rows of x outside [<paramref name="rowLo"/>,
+    /// <paramref name="rowHi"/>) are zero and skipped: the padding of dE/dz in the full convolution.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Correlate(ref float x, nint channels, nint height, nint width, ref float k, ref float b, nint filters, nint kernel, ref float z, nint outHeight, nint outWidth)
+    public static void Correlate(ref float x, nint channels, nint height, nint width, ref float k, ref float b, nint filters, nint kernel, ref float z, nint outHeight, nint outWidth, nint rowLo, nint rowHi)
     {
         nint lanes = TSimd.Lanes;
         nint perFilter = channels * kernel * kernel;
@@ -45,9 +46,10 @@ internal static class ConvolutionKernels<TSimd, TVector>
                 {
                     nint c = Math.Min(c0, outWidth - lanes);
                     TVector s0 = b0, s1 = b1, s2 = b2, s3 = b3, t0 = b0, t1 = b1, t2 = b2, t3 = b3;
+                    nint uLo = Math.Max(0, rowLo - r - 1), uHi = Math.Min(kernel, rowHi - r); // rows r + u or r + 1 + u not all zero
                     for (nint ch = 0; ch < channels; ch++)
                     {
-                        for (nint u = 0; u < kernel; u++)
+                        for (nint u = uLo; u < uHi; u++)
                         {
                             ref float row = ref Unsafe.Add(ref x, (((ch * height) + r + u) * width) + c);
                             ref float next = ref Unsafe.Add(ref row, width);
@@ -89,9 +91,10 @@ internal static class ConvolutionKernels<TSimd, TVector>
                 {
                     nint c = Math.Min(c0, outWidth - lanes);
                     TVector s0 = b0, s1 = b1, s2 = b2, s3 = b3;
+                    nint uLo = Math.Max(0, rowLo - r), uHi = Math.Min(kernel, rowHi - r);
                     for (nint ch = 0; ch < channels; ch++)
                     {
-                        for (nint u = 0; u < kernel; u++)
+                        for (nint u = uLo; u < uHi; u++)
                         {
                             ref float row = ref Unsafe.Add(ref x, (((ch * height) + r + u) * width) + c);
                             ref float taps = ref Unsafe.Add(ref k0, ((ch * kernel) + u) * kernel);
@@ -126,9 +129,10 @@ internal static class ConvolutionKernels<TSimd, TVector>
                 {
                     nint c = Math.Min(c0, outWidth - lanes);
                     TVector s0 = b0;
+                    nint uLo = Math.Max(0, rowLo - r), uHi = Math.Min(kernel, rowHi - r);
                     for (nint ch = 0; ch < channels; ch++)
                     {
-                        for (nint u = 0; u < kernel; u++)
+                        for (nint u = uLo; u < uHi; u++)
                         {
                             ref float row = ref Unsafe.Add(ref x, (((ch * height) + r + u) * width) + c);
                             ref float taps = ref Unsafe.Add(ref k0, ((ch * kernel) + u) * kernel);

@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NetGen.Internal.Kernels;
 
 namespace NetGen.Internal;
@@ -96,6 +97,12 @@ public static class Pooling<TLayer>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pool(ref float x, ref float z)
     {
+        if (TLayer.Max && TLayer.Size == 2 && TLayer.Stride == 2 && TLayer.VectorBits >= 128 && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            MaxPairs(ref x, ref z);
+            return;
+        }
+
         int size = TLayer.Size, stride = TLayer.Stride, width = TLayer.Width;
         float scale = 1f / (size * size);
         int output = 0;
@@ -122,6 +129,51 @@ public static class Pooling<TLayer>
             }
         }
     }
+
+    /// <summary>
+    /// Max pooling of 2 x 2 windows 2 apart, the common case: the larger of each pair of rows in vectors of 4,
+    /// then of each pair of columns, four outputs per vector (SSE's two-source shuffle gathers the even and
+    /// the odd columns; other machines take the scalar loop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPairs(ref float x, ref float z)
+    {
+        int width = TLayer.Width, outWidth = TLayer.OutputWidth, full = outWidth / 4 * 4;
+        for (int ch = 0; ch < TLayer.Channels; ch++)
+        {
+            for (int r = 0; r < TLayer.OutputHeight; r++)
+            {
+                ref float top = ref Unsafe.Add(ref x, ((ch * TLayer.Height) + (2 * r)) * width);
+                ref float bottom = ref Unsafe.Add(ref top, width);
+                ref float output = ref Unsafe.Add(ref z, ((ch * TLayer.OutputHeight) + r) * outWidth);
+                int c = 0;
+                for (; c < full; c += 4)
+                {
+                    // columns 2c .. 2c + 7 of both rows: their larger values, then the larger of each pair
+                    Vector128<float> low = Larger(Vector128.LoadUnsafe(ref top, (nuint)(2 * c)), Vector128.LoadUnsafe(ref bottom, (nuint)(2 * c)));
+                    Vector128<float> high = Larger(Vector128.LoadUnsafe(ref top, (nuint)((2 * c) + 4)), Vector128.LoadUnsafe(ref bottom, (nuint)((2 * c) + 4)));
+                    Vector128<float> even = System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b10_00_10_00);
+                    Vector128<float> odd = System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b11_01_11_01);
+                    Larger(even, odd).StoreUnsafe(ref output, (nuint)c);
+                }
+
+                for (; c < outWidth; c++)
+                {
+                    Unsafe.Add(ref output, c) = Larger(
+                        Larger(Unsafe.Add(ref top, 2 * c), Unsafe.Add(ref top, (2 * c) + 1)),
+                        Larger(Unsafe.Add(ref bottom, 2 * c), Unsafe.Add(ref bottom, (2 * c) + 1)));
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Larger(Vector128<float> a, Vector128<float> b) =>
+#if NET9_0_OR_GREATER
+        Vector128.MaxNative(a, b);
+#else
+        Vector128.Max(a, b);
+#endif
 
     /// <summary>
     /// dE/dx from dE/dz: to each window's first largest input, row by row, found again from the input x
