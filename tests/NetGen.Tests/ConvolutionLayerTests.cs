@@ -119,6 +119,28 @@ public sealed class ConvolutionLayerTests
     }
 
     [Fact]
+    public void Ties_in_four_windows_at_once_go_to_the_first_largest_input_of_each()
+    {
+        // channel 0 (what the 1 x 1 convolution K = (1, 0) passes on) ties differently in each window:
+        // all four equal; the top right, bottom left and bottom right equal; the bottom row equal; the bottom
+        // right alone. Channel 1 numbers the positions 1 (top left) to 4 (bottom right) in every window.
+        float[] top0 = [5, 5, 1, 7, 1, 2, 1, 2], bottom0 = [5, 5, 7, 7, 6, 6, 3, 9];
+        float[] top1 = [1, 2, 1, 2, 1, 2, 1, 2], bottom1 = [3, 4, 3, 4, 3, 4, 3, 4];
+        float[] x = [.. top0, .. bottom0, .. top1, .. bottom1];
+        var network = new PoolTieRowNet(1);
+        float[] start = [1f, 0f, 0f, 1f, 10f, 100f, 1000f, 0f]; // K, b, W = (1, 10, 100, 1000), b
+        start.CopyTo(network.Parameters);
+
+        network.ZeroGradients();
+        float loss = network.Backward(x, [0f]);
+        float dy = MathF.Sqrt(2 * loss); // y - t = y: every window's max times its weight
+        Assert.Equal(5 + 70 + 600 + 9000, dy);
+
+        // dE/dK[1] = dy * sum over windows of W_w * x1[its first largest input]: 1, 2, 3 and 4, in that order
+        Assert.Equal(dy * ((1 * 1) + (10 * 2) + (100 * 3) + (1000 * 4)), network.Gradients[1]);
+    }
+
+    [Fact]
     public void A_cnn_saves_under_the_state_dict_names_of_its_nn_sequential()
     {
         string path = Path.Combine(Path.GetTempPath(), $"netgen-lenet-{Guid.NewGuid():N}.safetensors");

@@ -85,3 +85,8 @@ public partial class PyTorchCnn;
 [Conv2D(6, 3, Stride = 2)] [Tanh] [AvgPool2D(2, Stride = 1)]
 [Dense(5)] [Softmax]
 public partial class PyTorchCnnLoaded;
+
+/// <summary>Four 2 x 2 windows in a row: the vector path of max pooling's backward pass, with ties placed in each.</summary>
+[Network]
+[Input(2, 2, 8)] [Conv2D(1, 1)] [MaxPool2D(2)] [Dense(1)]
+public partial class PoolTieRowNet;

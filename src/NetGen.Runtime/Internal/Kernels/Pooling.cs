@@ -183,6 +183,12 @@ public static class Pooling<TLayer>
     private static void Route(ref float x, ref float delta, ref float dx)
     {
         MemoryMarshal.CreateSpan(ref dx, InputSize).Clear();
+        if (TLayer.Max && TLayer.Size == 2 && TLayer.Stride == 2 && TLayer.VectorBits >= 128 && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            RoutePairs(ref x, ref delta, ref dx);
+            return;
+        }
+
         int size = TLayer.Size, stride = TLayer.Stride, width = TLayer.Width;
         float scale = 1f / (size * size);
         int output = 0;
@@ -218,6 +224,61 @@ public static class Pooling<TLayer>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Route for 2 x 2 windows 2 apart, four windows at a time: each window's largest value, found again from
+    /// x, duplicated over its two columns; then d goes where x equals it, the first such input of the window
+    /// only (top row before bottom, left before right), with masks rather than branches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RoutePairs(ref float x, ref float delta, ref float dx)
+    {
+        int width = TLayer.Width, outWidth = TLayer.OutputWidth, full = outWidth / 4 * 4;
+        Vector128<float> oddLanes = Vector128.Create(0, -1, 0, -1).AsSingle();
+        for (int ch = 0; ch < TLayer.Channels; ch++)
+        {
+            for (int r = 0; r < TLayer.OutputHeight; r++)
+            {
+                int row = ((ch * TLayer.Height) + (2 * r)) * width;
+                ref float top = ref Unsafe.Add(ref x, row);
+                ref float bottom = ref Unsafe.Add(ref top, width);
+                ref float topDx = ref Unsafe.Add(ref dx, row);
+                ref float bottomDx = ref Unsafe.Add(ref topDx, width);
+                ref float d = ref Unsafe.Add(ref delta, ((ch * TLayer.OutputHeight) + r) * outWidth);
+                int c = 0;
+                for (; c < full; c += 4)
+                {
+                    Vector128<float> dv = Vector128.LoadUnsafe(ref d, (nuint)c);
+                    Window(ref top, ref bottom, ref topDx, ref bottomDx, 2 * c, System.Runtime.Intrinsics.X86.Sse.UnpackLow(dv, dv), oddLanes);
+                    Window(ref top, ref bottom, ref topDx, ref bottomDx, (2 * c) + 4, System.Runtime.Intrinsics.X86.Sse.UnpackHigh(dv, dv), oddLanes);
+                }
+
+                for (; c < outWidth; c++)
+                {
+                    WriteWindow(ref x, ref dx, row + (2 * c), Unsafe.Add(ref d, c));
+                }
+            }
+        }
+    }
+
+    /// <summary>Two neighbouring 2 x 2 windows whose top row starts at column <paramref name="at"/>; <paramref name="d"/> is their dE/dz, each twice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Window(ref float top, ref float bottom, ref float topDx, ref float bottomDx, int at, Vector128<float> d, Vector128<float> oddLanes)
+    {
+        Vector128<float> t = Vector128.LoadUnsafe(ref top, (nuint)at), b = Vector128.LoadUnsafe(ref bottom, (nuint)at);
+        Vector128<float> columns = Larger(t, b);                                                  // [a0 a1 a2 a3]
+        Vector128<float> max = Larger(columns, System.Runtime.Intrinsics.X86.Sse.Shuffle(columns, columns, 0b10_11_00_01)); // [m0 m0 m1 m1]
+        Vector128<float> inTop = Vector128.Equals(t, max), inBottom = Vector128.Equals(b, max);
+
+        // a lane loses to the left column of its window when that one holds the largest too
+        Vector128<float> leftTop = System.Runtime.Intrinsics.X86.Sse.Shuffle(inTop, inTop, 0b10_10_00_00) & oddLanes;
+        Vector128<float> leftBottom = System.Runtime.Intrinsics.X86.Sse.Shuffle(inBottom, inBottom, 0b10_10_00_00) & oddLanes;
+        Vector128<float> topHas = inTop | System.Runtime.Intrinsics.X86.Sse.Shuffle(inTop, inTop, 0b10_11_00_01); // the window's top row holds it
+        Vector128<float> topWins = Vector128.AndNot(inTop, leftTop);
+        Vector128<float> bottomWins = Vector128.AndNot(Vector128.AndNot(inBottom, leftBottom), topHas);
+        (topWins & d).StoreUnsafe(ref topDx, (nuint)at);
+        (bottomWins & d).StoreUnsafe(ref bottomDx, (nuint)at);
     }
 
     /// <summary>dx over one window: d at its first largest input (row by row), 0 at the others, without a branch on the values.</summary>
