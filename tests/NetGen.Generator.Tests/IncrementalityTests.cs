@@ -25,6 +25,10 @@ public sealed class IncrementalityTests
         [Network]
         [Input(4)] [Dense(2)] [Tanh] [Dense(1)]
         public partial class Second;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(1, 8, 8)] [Conv2D(3, 3)] [ReLU] [MaxPool2D(2)] [Dropout(0.5f)] [Dense(2)] [Softmax]
+        public partial class Third;
         """;
 
     private const string Other = """
@@ -55,7 +59,7 @@ public sealed class IncrementalityTests
         }
 
         AssertAll(second.TrackedOutputSteps.SelectMany(s => s.Value), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
-        Assert.Equal(2, second.GeneratedSources.Length);
+        Assert.Equal(3, second.GeneratedSources.Length);
     }
 
     [Fact]
@@ -79,6 +83,7 @@ public sealed class IncrementalityTests
             .ToDictionary(o => o.Name!, o => o.Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, reasons["First"]);
         Assert.Contains(reasons["Second"], new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+        Assert.Contains(reasons["Third"], new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
 
         IncrementalStepRunReason[] emitted = [.. second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason)];
         Assert.Single(emitted, IncrementalStepRunReason.Modified);
@@ -87,6 +92,22 @@ public sealed class IncrementalityTests
         string after = second.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString();
         Assert.Contains("public static int Units => 6;", before, System.StringComparison.Ordinal);
         Assert.Contains("public static int Units => 7;", after, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Changing_a_convolution_s_kernel_re_emits_that_network_only()
+    {
+        string edited = Networks.Replace("[Conv2D(3, 3)]", "[Conv2D(3, 5)]", System.StringComparison.Ordinal);
+        (GeneratorRunResult second, GeneratorRunResult first) = RunTwice(Networks, Other, edited, Other);
+
+        IncrementalStepRunReason[] emitted = [.. second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason)];
+        Assert.Single(emitted, IncrementalStepRunReason.Modified);
+        string after = second.GeneratedSources.Single(s => s.HintName == "App.Third.g.cs").SourceText.ToString();
+        Assert.Contains("public static int Kernel => 5;", after, System.StringComparison.Ordinal);
+        Assert.Contains("public static int OutputHeight => 4;", after, System.StringComparison.Ordinal);
+        Assert.Equal(
+            first.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString(),
+            second.GeneratedSources.Single(s => s.HintName == "App.First.g.cs").SourceText.ToString());
     }
 
     [Fact]

@@ -50,6 +50,15 @@ public sealed class ModelTests
             {
                 Visit(property.PropertyType, path + "." + property.Name);
             }
+
+            // an abstract record stands for every kind that derives from it (each kind of layer)
+            if (type.IsAbstract)
+            {
+                foreach (Type kind in type.Assembly.GetTypes().Where(t => t.BaseType == type))
+                {
+                    Visit(kind, path + "<" + kind.Name + ">");
+                }
+            }
         }
 
         Visit(typeof(Planning.NetworkPlan), nameof(Planning.NetworkPlan));
@@ -58,6 +67,10 @@ public sealed class ModelTests
         Assert.Empty(problems);
         Assert.Contains(typeof(NetworkModel), seen);
         Assert.Contains(typeof(DenseLayerModel), seen);
+        Assert.Contains(typeof(ConvolutionLayerModel), seen);
+        Assert.Contains(typeof(PoolingLayerModel), seen);
+        Assert.Contains(typeof(DropoutLayerModel), seen);
+        Assert.Contains(typeof(SpatialShape), seen);
         Assert.Contains(typeof(Planning.Step), seen);
     }
 
