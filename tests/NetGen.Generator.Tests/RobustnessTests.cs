@@ -31,6 +31,17 @@ public sealed class RobustnessTests
     [InlineData("[Network] [Input(2)] [Dense(1)] public partial struct Net;")]
     [InlineData("[Network] [Input(2)] [Dense(1)] public partial interface INet;")]
     [InlineData("namespace { [Network] [Input(2)] [Dense(1)] public partial class Net; }")]
+    [InlineData("[Network] [Input(1, 28, ] [Conv2D(8, 5)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28)] [Conv2D(8, 5)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [Conv2D(8, )] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [Conv2D(8, 5, Stride = )] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [Conv2D(8, 5, Activation.)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [MaxPool2D] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [AvgPool2D(\"2\")] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [Dropout(p: )] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(int.MaxValue, int.MaxValue, int.MaxValue)] [Conv2D(int.MaxValue, int.MaxValue)] [Dense(1)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 28, 28)] [Conv2D(int.MaxValue, 1)] [MaxPool2D(1, Stride = int.MaxValue)] [Dense(int.MaxValue)] public partial class Net;")]
+    [InlineData("[Network] [Input(1, 4, 4)] [Conv2D(1, 1, Padding = int.MaxValue)] [Dense(1)] public partial class Net;")]
     public void Half_typed_declarations_raise_no_exception_and_no_errors_in_generated_code(string declaration) =>
         AssertRobust("using NetGen;\n" + declaration);
 
