@@ -79,6 +79,43 @@ public sealed class ConvolutionLayerTests
     }
 
     [Fact]
+    public void Backward_through_dropout_is_the_derivative_of_the_loss_with_that_mask()
+    {
+        // A new network of the same seed draws the same first mask, so the loss of Backward on fresh copies,
+        // one parameter moved each way, differentiates the network with the mask Backward used
+        var random = new DeterministicRandom(3);
+        float[] x = new float[36];
+        random.FillUniform(x, 1f);
+        float[] t = [0f, 1f, 0f];
+        float[] p = new SmoothDropoutNet(8).Parameters.ToArray();
+
+        var network = new SmoothDropoutNet(8);
+        network.ZeroGradients();
+        network.Backward(x, t);
+        float[] gradient = network.Gradients.ToArray();
+
+        double LossAt(int k, float h)
+        {
+            var copy = new SmoothDropoutNet(8);
+            p.CopyTo(copy.Parameters);
+            copy.Parameters[k] += h;
+            copy.ZeroGradients();
+            return copy.Backward(x, t);
+        }
+
+        int checkedWeights = 0;
+        for (int k = 0; k < 20; k++) // the convolution's 18 weights and 2 biases, all before the dropout
+        {
+            const float H = 1e-2f;
+            double numeric = (LossAt(k, H) - LossAt(k, -H)) / (2 * H);
+            Assert.True(Math.Abs(gradient[k] - numeric) <= 2e-3 + (2e-2 * Math.Abs(numeric)), $"dE/dp[{k}] = {gradient[k]}, finite differences {numeric}");
+            checkedWeights += numeric != 0 ? 1 : 0;
+        }
+
+        Assert.True(checkedWeights >= 10, "the mask should leave most of the convolution's weights some effect");
+    }
+
+    [Fact]
     public void Forward_and_predict_of_a_network_with_dropout_are_inference_the_oracle_without_dropout_computes()
     {
         var network = new DropoutCnn(4);

@@ -90,3 +90,8 @@ public partial class PyTorchCnnLoaded;
 [Network]
 [Input(2, 2, 8)] [Conv2D(1, 1)] [MaxPool2D(2)] [Dense(1)]
 public partial class PoolTieRowNet;
+
+/// <summary>A smooth network with dropout between a convolution and the output, for finite differences through the mask.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 6, 6)] [Conv2D(2, 3)] [Tanh] [Dropout(0.5f)] [Dense(3)] [Softmax]
+public partial class SmoothDropoutNet;
