@@ -155,22 +155,33 @@ public static class Convolution<TLayer>
         Update(ref p, ref g, 0, TLayer.Filters, -learningRate, decay);
     }
 
-    /// <summary>For the filters [start, start + count): p = p decay + scale g over their weights and biases.</summary>
+    /// <summary>For the filters [start, start + count): p = p decay + scale g over their weights and biases, in vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Update(ref float p, ref float g, int start, int count, float scale, float decay)
     {
         int perFilter = TLayer.Channels * TLayer.Kernel * TLayer.Kernel;
-        ref float k = ref Unsafe.Add(ref p, TLayer.WeightOffset);
-        for (nint i = (nint)start * perFilter; i < (nint)(start + count) * perFilter; i++)
+        Update(
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref p, TLayer.WeightOffset + (start * perFilter)), count * perFilter),
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref g, start * perFilter), count * perFilter),
+            scale,
+            decay);
+        Update(
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref p, TLayer.BiasOffset + start), count),
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref g, WeightCount + start), count),
+            scale,
+            decay);
+    }
+
+    /// <summary>p = p decay + scale g (p + scale g without weight decay).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(Span<float> p, ReadOnlySpan<float> g, float scale, float decay)
+    {
+        if (TLayer.DecaysWeights)
         {
-            Unsafe.Add(ref k, i) = (TLayer.DecaysWeights ? Unsafe.Add(ref k, i) * decay : Unsafe.Add(ref k, i)) + (scale * Unsafe.Add(ref g, i));
+            System.Numerics.Tensors.TensorPrimitives.Multiply(p, decay, p);
         }
 
-        ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        for (nint f = start; f < start + count; f++)
-        {
-            Unsafe.Add(ref b, f) = (TLayer.DecaysWeights ? Unsafe.Add(ref b, f) * decay : Unsafe.Add(ref b, f)) + (scale * Unsafe.Add(ref g, WeightCount + f));
-        }
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(g, scale, p, p);
     }
 
     /// <summary>dE/dx of one sample from its dE/dz, through <paramref name="scratch"/> (the padded dE/dz, or the padded dE/dx).</summary>
