@@ -298,19 +298,10 @@ public static class Convolution<TLayer>
         if (TLayer.Stride != 1 || !Vectorised)
         {
             DirectConvolution.Forward(ref x, c, h, w, ref k, ref b, f, n, TLayer.Stride, ref z, oh, ow);
+            return;
         }
-        else if (Use512)
-        {
-            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
-        }
-        else if (Use256)
-        {
-            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
-        }
-        else
-        {
-            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
-        }
+
+        CorrelateColumns(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, 0, h);
     }
 
     /// <summary>The full convolution of the padded dE/dz with the flipped kernel: one output channel per input channel, rows as wide as the input's.</summary>
@@ -320,23 +311,42 @@ public static class Convolution<TLayer>
         nint f = TLayer.Filters, h = ConvolutionWorkspace<TLayer>.PaddedDeltaHeight, w = ConvolutionWorkspace<TLayer>.PaddedDeltaWidth;
         nint c = TLayer.Channels, n = TLayer.Kernel, ih = TLayer.Height, iw = TLayer.Width;
         nint q = ConvolutionWorkspace<TLayer>.DeltaPadding; // rows of dE/dz's padding, all zero
+        CorrelateColumns(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
+    }
 
-        // the vectors run along the input's rows: no wider than a row
-        if (Use512 && iw >= 16)
+    /// <summary>
+    /// A stride-1 correlation whose output rows are covered by the widest vectors that fit, then narrower ones
+    /// for the rest (a row of 24: one of 16 and one of 8), rather than one wide vector that overlaps the last:
+    /// no lane computes an output twice, except a last narrow vector that must reach back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CorrelateColumns(ref float x, nint c, nint h, nint w, ref float k, ref float b, nint f, nint n, ref float z, nint oh, nint ow, nint lo, nint hi)
+    {
+        nint done = 0;
+        if (Use512 && ow - done >= 16)
         {
-            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
+            nint end = done + ((ow - done) / 16 * 16);
+            ConvolutionKernels<Simd512, Vector512<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, lo, hi, done, end);
+            done = end;
         }
-        else if (Use256 && iw >= 8)
+
+        if ((Use512 || Use256) && Vector256.IsHardwareAccelerated && ow - done >= 8)
         {
-            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
+            nint end = done + ((ow - done) / 8 * 8);
+            ConvolutionKernels<Simd256, Vector256<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, lo, hi, done, end);
+            done = end;
         }
-        else if (Use128 && iw >= 4)
+
+        if (Vector128.IsHardwareAccelerated && TLayer.VectorBits >= 128 && ow >= 4 && done < ow)
         {
-            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
+            // what is left: whole vectors of 4, the last reaching back over outputs already computed if need be
+            ConvolutionKernels<Simd128, Vector128<float>>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, lo, hi, done, ow);
+            done = ow;
         }
-        else
+
+        if (done < ow)
         {
-            ConvolutionKernels<Scalar, float>.Correlate(ref d, f, h, w, ref flipped, ref Unsafe.NullRef<float>(), c, n, ref dx, ih, iw, q, q + TLayer.OutputHeight);
+            ConvolutionKernels<Scalar, float>.Correlate(ref x, c, h, w, ref k, ref b, f, n, ref z, oh, ow, lo, hi, done, ow);
         }
     }
 

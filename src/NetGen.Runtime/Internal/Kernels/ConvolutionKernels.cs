@@ -18,10 +18,12 @@ internal static class ConvolutionKernels<TSimd, TVector>
     /// Stride 1: z[f, r, c] = b[f] + sum over ch, u, v of k[f, ch, u, v] x[ch, r + u, c + v], with x
     /// [channels, height, width] (already padded) and z [filters, outHeight, outWidth]; b may be null (0).
     /// Four filters at a time share each load of x. Rows of x outside [<paramref name="rowLo"/>,
-    /// <paramref name="rowHi"/>) are zero and skipped: the padding of dE/dz in the full convolution.
+    /// <paramref name="rowHi"/>) are zero and skipped: the padding of dE/dz in the full convolution. Only the
+    /// output columns [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) are computed (the last
+    /// vector may reach back before the start: it recomputes those outputs to the same bits).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Correlate(ref float x, nint channels, nint height, nint width, ref float k, ref float b, nint filters, nint kernel, ref float z, nint outHeight, nint outWidth, nint rowLo, nint rowHi)
+    public static void Correlate(ref float x, nint channels, nint height, nint width, ref float k, ref float b, nint filters, nint kernel, ref float z, nint outHeight, nint outWidth, nint rowLo, nint rowHi, nint columnStart, nint columnEnd)
     {
         nint lanes = TSimd.Lanes;
         nint perFilter = channels * kernel * kernel;
@@ -42,9 +44,9 @@ internal static class ConvolutionKernels<TSimd, TVector>
             // broadcast serves two loads of x
             for (; r + 2 <= outHeight; r += 2)
             {
-                for (nint c0 = 0; c0 < outWidth; c0 += lanes)
+                for (nint c0 = columnStart; c0 < columnEnd; c0 += lanes)
                 {
-                    nint c = Math.Min(c0, outWidth - lanes);
+                    nint c = Math.Min(c0, columnEnd - lanes);
                     TVector s0 = b0, s1 = b1, s2 = b2, s3 = b3, t0 = b0, t1 = b1, t2 = b2, t3 = b3;
                     nint uLo = Math.Max(0, rowLo - r - 1), uHi = Math.Min(kernel, rowHi - r); // rows r + u or r + 1 + u not all zero
                     for (nint ch = 0; ch < channels; ch++)
@@ -87,9 +89,9 @@ internal static class ConvolutionKernels<TSimd, TVector>
 
             for (; r < outHeight; r++)
             {
-                for (nint c0 = 0; c0 < outWidth; c0 += lanes)
+                for (nint c0 = columnStart; c0 < columnEnd; c0 += lanes)
                 {
-                    nint c = Math.Min(c0, outWidth - lanes);
+                    nint c = Math.Min(c0, columnEnd - lanes);
                     TVector s0 = b0, s1 = b1, s2 = b2, s3 = b3;
                     nint uLo = Math.Max(0, rowLo - r), uHi = Math.Min(kernel, rowHi - r);
                     for (nint ch = 0; ch < channels; ch++)
@@ -125,9 +127,9 @@ internal static class ConvolutionKernels<TSimd, TVector>
             TVector b0 = bias ? TSimd.Broadcast(Unsafe.Add(ref b, f)) : TSimd.Zero;
             for (nint r = 0; r < outHeight; r++)
             {
-                for (nint c0 = 0; c0 < outWidth; c0 += lanes)
+                for (nint c0 = columnStart; c0 < columnEnd; c0 += lanes)
                 {
-                    nint c = Math.Min(c0, outWidth - lanes);
+                    nint c = Math.Min(c0, columnEnd - lanes);
                     TVector s0 = b0;
                     nint uLo = Math.Max(0, rowLo - r), uHi = Math.Min(kernel, rowHi - r);
                     for (nint ch = 0; ch < channels; ch++)
