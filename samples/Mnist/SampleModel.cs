@@ -31,7 +31,7 @@ internal sealed record SampleModel(
     /// <summary>
     /// The CNN with AdamW and a cosine schedule, on the training digits and eight shifted copies of each
     /// (the network alone memorises 8,000 digits by the fifth epoch and stops near 97.9%): 98.50-98.85% on
-    /// the shipped test digits (seeds 1-4) in under 30 s on two cores.
+    /// the shipped test digits (seeds 1-4) in about 20 s on two cores.
     /// </summary>
     public static SampleModel Cnn { get; } = new(
         "cnn",
