@@ -11,10 +11,15 @@ namespace NetGen.Internal.Kernels;
 internal static class Activations<TLayer>
     where TLayer : struct, ILayer
 {
-    /// <summary>a = act(z) over <paramref name="rows"/> rows; z and a may be the same buffer.</summary>
+    /// <summary>a = act(z) over <paramref name="rows"/> rows; z and a may be the same buffer (nothing to do for the identity then).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Activate(ref float z, ref float a, int rows)
     {
+        if (TLayer.Activation == Activation.Identity && !TLayer.KeepsPreActivation)
+        {
+            return; // z is written where a is read: a = z already
+        }
+
         if (TLayer.VectorBits >= 512 && Vector512.IsHardwareAccelerated)
         {
             ActivationKernels<TLayer, Simd512, Vector512<float>>.Activate(ref z, ref a, rows);

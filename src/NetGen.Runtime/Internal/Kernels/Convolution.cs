@@ -38,7 +38,7 @@ public static class Convolution<TLayer>
     {
         ref float input = ref MemoryMarshal.GetReference(x);
         ForwardSample(ref MemoryMarshal.GetArrayDataReference(parameters), ref input, ref layer.Padded, ref layer.Z);
-        Activate(ref layer.Z, ref layer.A, 1);
+        Activations<TLayer>.Activate(ref layer.Z, ref layer.A, 1);
     }
 
     /// <summary>The first layer backward: dE/dK += dE/dz correlated with x, dE/db += sum of dE/dz (no dE/dx: nothing consumes it).</summary>
@@ -382,14 +382,6 @@ public static class Convolution<TLayer>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Activate(ref float z, ref float a, int rows)
-    {
-        if (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation)
-        {
-            Activations<TLayer>.Activate(ref z, ref a, rows);
-        }
-    }
 
     // ---- the phases of a batch ---------------------------------------------------------------------
 
@@ -410,7 +402,7 @@ public static class Convolution<TLayer>
                     ref Unsafe.Add(ref layer.BatchZ, (nint)s * TLayer.Units));
             }
 
-            Activate(ref Unsafe.Add(ref layer.BatchZ, (nint)start * TLayer.Units), ref Unsafe.Add(ref layer.BatchA, (nint)start * TLayer.Units), count);
+            Activations<TLayer>.Activate(ref Unsafe.Add(ref layer.BatchZ, (nint)start * TLayer.Units), ref Unsafe.Add(ref layer.BatchA, (nint)start * TLayer.Units), count);
         }
     }
 

@@ -30,7 +30,7 @@ public static class Dropout<TLayer>
     public static void Forward(ReadOnlySpan<float> x, DropoutWorkspace<TLayer> layer, bool training)
     {
         Apply(ref MemoryMarshal.GetReference(x), ref layer.Z, ref layer.Mask, 1, training ? layer : null);
-        Activate(ref layer.Z, ref layer.A, 1);
+        Activations<TLayer>.Activate(ref layer.Z, ref layer.A, 1);
     }
 
     /// <summary>dE/dx = m * dE/dz of this sample into <paramref name="previous"/>, then its dE/dz = dE/da * act'(z).</summary>
@@ -46,7 +46,7 @@ public static class Dropout<TLayer>
     public static void ForwardBatch(ReadOnlySpan<float> x, DropoutWorkspace<TLayer> layer, int rows, bool training)
     {
         Apply(ref MemoryMarshal.GetReference(x), ref layer.BatchZ, ref layer.BatchMask, rows, training ? layer : null);
-        Activate(ref layer.BatchZ, ref layer.BatchA, rows);
+        Activations<TLayer>.Activate(ref layer.BatchZ, ref layer.BatchA, rows);
     }
 
     /// <summary>dE/dX = M * dE/dZ of <paramref name="rows"/> samples into <paramref name="previous"/>, then its dE/dZ.</summary>
@@ -84,15 +84,6 @@ public static class Dropout<TLayer>
         for (int i = 0; i < count; i++)
         {
             Unsafe.Add(ref dx, i) = Unsafe.Add(ref mask, i) * Unsafe.Add(ref delta, i);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Activate(ref float z, ref float a, int rows)
-    {
-        if (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation)
-        {
-            Activations<TLayer>.Activate(ref z, ref a, rows);
         }
     }
 }

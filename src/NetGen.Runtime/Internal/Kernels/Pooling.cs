@@ -27,7 +27,7 @@ public static class Pooling<TLayer>
     public static void Forward(ReadOnlySpan<float> x, PoolingWorkspace<TLayer> layer)
     {
         Pool(ref MemoryMarshal.GetReference(x), ref layer.Z);
-        Activate(ref layer.Z, ref layer.A, 1);
+        Activations<TLayer>.Activate(ref layer.Z, ref layer.A, 1);
     }
 
     /// <summary>dE/dx of one sample into <paramref name="previous"/>, then its dE/dz = dE/da * act'(z).</summary>
@@ -71,7 +71,7 @@ public static class Pooling<TLayer>
             }
 
             nint offset = (nint)start * TLayer.Units;
-            Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), count);
+            Activations<TLayer>.Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), count);
         }
     }
 
@@ -349,13 +349,4 @@ public static class Pooling<TLayer>
 #else
         System.Runtime.Intrinsics.Vector128.ToScalar(System.Runtime.Intrinsics.Vector128.Max(System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(a), System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(b)));
 #endif
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Activate(ref float z, ref float a, int rows)
-    {
-        if (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation)
-        {
-            Activations<TLayer>.Activate(ref z, ref a, rows);
-        }
-    }
 }
