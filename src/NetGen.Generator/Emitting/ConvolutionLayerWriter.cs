@@ -124,9 +124,7 @@ internal sealed class ConvolutionLayerWriter(SourceWriter writer, NetworkPlan pl
     /// <summary>The kernel's symbol in the math: K1.</summary>
     private static string Kernel(LayerPlan plan) => "K" + plan.Number;
 
-    /// <summary>The input row or column an output reads at kernel offset <paramref name="offset"/>: <c>r + u</c>, <c>2 r + u - 1</c>.</summary>
-    private static string Tap(ConvolutionLayerModel layer, string output, string offset) =>
-        (layer.Stride == 1 ? output : layer.Stride + " " + output) + " + " + offset + (layer.Padding == 0 ? string.Empty : " - " + layer.Padding);
+    private static string Tap(ConvolutionLayerModel layer, string output, string offset) => Tap(layer.Stride, layer.Padding, output, offset);
 
     private static string Settings(ConvolutionLayerModel layer) =>
         (layer.Stride == 1 ? string.Empty : ", stride " + layer.Stride) + (layer.Padding == 0 ? string.Empty : ", zero padding " + layer.Padding);

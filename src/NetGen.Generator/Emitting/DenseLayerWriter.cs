@@ -79,7 +79,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
     {
         LayerPlan plan = Plan.Layers[step.Layer - 1];
         LayerNames n = Names.Layer(plan, Plan);
-        string dense = Names.Dense(plan);
+        string dense = Names.Kernels(plan);
         string act = Describe.Activation(plan.Layer);
         string x = InputSymbol(step.Layer);
         string input = SampleInput(step.Layer, pass);

@@ -49,6 +49,13 @@ internal abstract class LayerWriter(SourceWriter writer, NetworkPlan plan)
     /// <summary>The buffers of the layer before, which receive dE/da.</summary>
     protected string Previous(int layer) => Names.Layer(layer - 1, Plan).Workspace;
 
+    /// <summary>
+    /// The input row or column a window's output reads at offset <paramref name="offset"/> within it:
+    /// <c>r + u</c>, or <c>2 r + u - 1</c> with a stride of 2 and padding of 1.
+    /// </summary>
+    protected static string Tap(int stride, int padding, string output, string offset) =>
+        (stride == 1 ? output : stride + " " + output) + " + " + offset + (padding == 0 ? string.Empty : " - " + padding);
+
     /// <summary>", a3 = ReLU(z3)" when the layer has an activation.</summary>
     protected string ActivationClause(LayerPlan layer, bool upper = false)
     {

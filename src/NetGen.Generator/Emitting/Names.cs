@@ -54,9 +54,6 @@ internal static class Names
 
     public static LayerNames Layer(LayerPlan layer, NetworkPlan plan) => Layer(layer.Number, plan);
 
-    /// <summary>The generic runtime class of dense kernels, for a layer.</summary>
-    public static string Dense(LayerPlan layer) => Kernels(layer);
-
     /// <summary>The generic runtime class of the layer's kernels: <c>Dense&lt;Layer1&gt;</c>, <c>Convolution&lt;Layer1&gt;</c>, ...</summary>
     public static string Kernels(LayerPlan layer) => $"global::NetGen.Internal.{Kind(layer)}<{Layer(layer).Shape}>";
 

@@ -336,46 +336,36 @@ internal sealed partial class NetworkWriter
     /// <summary>Per-sample SGD over a sequence, the first layer's update fused with the next sample's product.</summary>
     private void WriteTrainSequence()
     {
-        if (!_plan.FusesSequence)
-        {
-            _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order, each layer's update applied as it is back-propagated. Returns the summed loss.</summary>");
-            Generated();
-            using (_w.Block($"private double TrainSequence({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int count, float learningRate)"))
-            {
-                WriteDecayFactor();
-                _w.Line("double loss = 0;");
-                using (_w.Block("for (int s = 0; s < count; s++)"))
-                {
-                    _w.Line($"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}, {Names.InputSize});");
-                    _w.Line($"{Names.ReadOnlySpan} target = targets.Slice(s * {Names.OutputSize}, {Names.OutputSize});");
-                    Steps(_plan.Sequence, new PassContext("x", "target", "loss += ", Decay));
-                    _w.Line($"{Names.StepCount}++;");
-                }
-
-                _w.Line();
-                _w.Line("return loss;");
-            }
-
-            _w.Line();
-            return;
-        }
-
-        _w.Line("/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order; the first layer's update of each sample is fused with the next sample's product. Returns the summed loss.</summary>");
+        // With a dense first layer, each sample's first-layer step also computes the next sample's z1
+        bool fused = _plan.FusesSequence;
+        _w.Line(fused
+            ? "/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order; the first layer's update of each sample is fused with the next sample's product. Returns the summed loss.</summary>"
+            : "/// <summary>Per-sample SGD over <paramref name=\"count\"/> samples in order, each layer's update applied as it is back-propagated. Returns the summed loss.</summary>");
         Generated();
         using (_w.Block($"private double TrainSequence({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int count, float learningRate)"))
         {
             WriteDecayFactor();
-            LayerPlan first = _plan.First;
-            Step firstStep = _plan.Sequence[_plan.Sequence.Count - 1];
-            Comment("z1 of the first sample; each sample's pass computes the next one's");
-            _w.Line($"{Names.Dense(first)}.Product({Names.Parameters}, inputs.Slice(0, {Names.InputSize}), {Names.Layer(first).Workspace}, share: {(firstStep.Share ? "true" : "false")});");
+            if (fused)
+            {
+                LayerPlan first = _plan.First;
+                Step firstStep = _plan.Sequence[_plan.Sequence.Count - 1];
+                Comment("z1 of the first sample; each sample's pass computes the next one's");
+                _w.Line($"{Names.Kernels(first)}.Product({Names.Parameters}, inputs.Slice(0, {Names.InputSize}), {Names.Layer(first).Workspace}, share: {(firstStep.Share ? "true" : "false")});");
+            }
+
             _w.Line("double loss = 0;");
             using (_w.Block("for (int s = 0; s < count; s++)"))
             {
-                _w.Line($"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}); // this sample, then the ones after it");
+                _w.Line(fused
+                    ? $"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}); // this sample, then the ones after it"
+                    : $"{Names.ReadOnlySpan} x = inputs.Slice(s * {Names.InputSize}, {Names.InputSize});");
                 _w.Line($"{Names.ReadOnlySpan} target = targets.Slice(s * {Names.OutputSize}, {Names.OutputSize});");
-                _w.Line($"int next = s + 1 < count ? {Names.InputSize} : 0; // after the last sample, its own z1 again, which nothing reads");
-                Steps(_plan.Sequence, new PassContext("x", "target", "loss += ", Decay, "next"));
+                if (fused)
+                {
+                    _w.Line($"int next = s + 1 < count ? {Names.InputSize} : 0; // after the last sample, its own z1 again, which nothing reads");
+                }
+
+                Steps(_plan.Sequence, fused ? new PassContext("x", "target", "loss += ", Decay, "next") : new PassContext("x", "target", "loss += ", Decay));
                 _w.Line($"{Names.StepCount}++;");
             }
 

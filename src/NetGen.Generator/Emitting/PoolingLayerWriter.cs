@@ -72,6 +72,5 @@ internal sealed class PoolingLayerWriter(SourceWriter writer, NetworkPlan plan) 
         ? $"dE/d{x} = dE/d{z} at the first largest input of each window (row by row), 0 elsewhere"
         : $"dE/d{x}[ch, i, j] = sum over the windows that hold (i, j) of dE/d{z}[ch, r, c] / {layer.Size * layer.Size}";
 
-    private static string Tap(PoolingLayerModel layer, string output, string offset) =>
-        (layer.Stride == 1 ? output : layer.Stride + " " + output) + " + " + offset;
+    private static string Tap(PoolingLayerModel layer, string output, string offset) => Tap(layer.Stride, 0, output, offset);
 }

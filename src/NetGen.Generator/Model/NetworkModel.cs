@@ -44,9 +44,6 @@ internal sealed record NetworkModel(
 
     /// <summary>The layers that hold parameters, in order.</summary>
     public IEnumerable<ParameterLayerModel> ParameterLayers() => Layers.OfType<ParameterLayerModel>();
-
-    /// <summary>Whether any layer drops values in training, so that the forward pass of training differs from inference's.</summary>
-    public bool HasDropout => Layers.Any(l => l is DropoutLayerModel);
 }
 
 /// <summary>A type the network class is nested in.</summary>

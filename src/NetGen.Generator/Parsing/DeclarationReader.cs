@@ -81,8 +81,6 @@ internal sealed class DeclarationReader(
 
         /// <summary>Where the activation was declared (its attribute, or the layer's argument).</summary>
         public Location? ActivationLocation { get; set; }
-
-        public bool IsSpatial => Kind is PendingKind.Convolution or PendingKind.MaxPool or PendingKind.AvgPool;
     }
 
     private string Name => type.Name;
