@@ -11,6 +11,7 @@ namespace NetGen.Samples.Tests;
 /// The MNIST sample's CNN (--model cnn) as a process, on a subset of the shipped digits small enough for a
 /// test: it learns, reports a confusion matrix and saves a checkpoint its own network reads back.
 /// </summary>
+[Collection(SampleProcess.Collection)]
 public sealed class CnnSampleTests : IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("netgen-cnn-sample-");

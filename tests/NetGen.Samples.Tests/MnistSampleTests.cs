@@ -12,6 +12,7 @@ namespace NetGen.Samples.Tests;
 /// line naming the option, with exit code 1; Ctrl+C saves the run and exits with 130, and --resume ends
 /// where a run that was never interrupted ends, bit for bit; divergence is reported with exit code 2.
 /// </summary>
+[Collection(SampleProcess.Collection)]
 public sealed class MnistSampleTests : IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("netgen-sample-");

@@ -11,6 +11,12 @@ namespace NetGen.Samples.Tests;
 /// <summary>The MNIST sample run as a process, as a user runs it, with its output captured line by line.</summary>
 internal sealed class SampleProcess : IDisposable
 {
+    /// <summary>
+    /// The xUnit collection of every test class that starts the sample: they run one after another, because a
+    /// test that trains on both cores would starve the timing of one that interrupts a run mid-epoch.
+    /// </summary>
+    public const string Collection = "sample processes";
+
     private static readonly string s_sample = typeof(SampleProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "NetGen.MnistSample").Value!;
