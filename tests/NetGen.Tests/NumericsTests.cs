@@ -130,6 +130,42 @@ public sealed class NumericsTests
         }
     }
 
+    /// <summary>
+    /// Predict runs a large call in chunks of 256 samples, packing each layer's weights for the first chunk only;
+    /// the next call packs them again, so a write to Parameters between calls is seen.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
+    public void Predict_of_several_chunks_matches_the_oracle_and_sees_new_parameters(string name)
+    {
+        NetworkCase c = NetworkCases.Get(name);
+        INetwork network = c.Create(5);
+        int n = network.InputSize, m = network.OutputSize;
+        const int count = 256 + 256 + 88;
+        (float[] inputs, _) = c.Batch(count, seed: 31);
+        var outputs = new float[count * m];
+
+        for (int call = 0; call < 2; call++)
+        {
+            if (call == 1)
+            {
+                // new weights written straight into the span, as a user loading their own would
+                var random = new Random(call);
+                foreach (ref float value in network.Parameters)
+                {
+                    value = (value * 0.5f) + ((float)random.NextDouble() - 0.5f) * 0.1f;
+                }
+            }
+
+            double[] p = Compare.ToDouble(network.Parameters);
+            network.Predict(inputs, outputs);
+            for (int s = 0; s < count; s++)
+            {
+                Compare.Close(outputs.AsSpan(s * m, m), c.Reference.Forward(p, Compare.ToDouble(inputs.AsSpan(s * n, n))), $"{name} Predict of {count}, call {call}, row {s}");
+            }
+        }
+    }
+
     [Fact]
     public void Cross_entropy_stays_finite_and_exact_for_extreme_logits()
     {

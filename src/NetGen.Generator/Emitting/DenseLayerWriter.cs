@@ -11,7 +11,8 @@ namespace NetGen.Generator.Emitting;
 /// <param name="Loss">How the loss is kept: <c>float loss = </c> or <c>loss += </c>.</param>
 /// <param name="Decay">The weight decay factor of an SGD step: <c>decay</c>, or <c>1f</c> without weight decay.</param>
 /// <param name="NextOffset">Where the next sample starts, for <see cref="StepKind.SgdStepThenProduct"/>.</param>
-internal sealed record PassContext(string Input, string Target, string Loss, string Decay = "1f", string NextOffset = "0");
+/// <param name="WeightsPacked">Whether a batch forward pass may reuse the weights an earlier chunk of the same call packed: <c>weightsPacked</c> in Predict's, <c>false</c> in training's.</param>
+internal sealed record PassContext(string Input, string Target, string Loss, string Decay = "1f", string NextOffset = "0", string WeightsPacked = "false");
 
 /// <summary>
 /// Writes what is particular to a dense layer: its shape struct, its part of <c>Info</c> and of the
@@ -136,7 +137,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
                     ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfX} {n.W}^T + {n.B}) in one product"
                     : $"{n.Z.ToUpperInvariant()} = {rowsOfX} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
                 Comment($"layer {step.Layer}: {product}, with {n.W} packed as its transpose first");
-                W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows);");
+                W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows, {pass.WeightsPacked});");
                 break;
 
             case StepKind.BackwardBatch:

@@ -116,7 +116,7 @@ internal sealed partial class NetworkWriter
             using (_w.Block($"for (int start = 0; start < count; start += {Names.PredictChunk})"))
             {
                 _w.Line($"int rows = global::System.Math.Min({Names.PredictChunk}, count - start);");
-                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows{BuffersArgument});");
+                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
                 _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
             }
         }
@@ -394,11 +394,14 @@ internal sealed partial class NetworkWriter
             _w.Line();
         }
 
-        _w.Line("/// <summary>Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>");
+        _w.Line("/// <summary>");
+        _w.Line("/// Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.");
+        _w.Line("/// <paramref name=\"weightsPacked\"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.");
+        _w.Line("/// </summary>");
         Generated();
-        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows{BuffersParameter})"))
+        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows, bool weightsPacked{BuffersParameter})"))
         {
-            Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = "));
+            Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = ", WeightsPacked: "weightsPacked"));
         }
 
         _w.Line();
@@ -415,7 +418,7 @@ internal sealed partial class NetworkWriter
         Generated();
         using (_w.Block($"private double TrainBatchProducts({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int rows, float learningRate)"))
         {
-            _w.Line(TrainingForwardDiffers ? "ForwardBatchTraining(inputs, rows);" : "ForwardBatch(inputs, rows);");
+            _w.Line(TrainingForwardDiffers ? "ForwardBatchTraining(inputs, rows);" : "ForwardBatch(inputs, rows, weightsPacked: false);");
             Writer(Last).WriteStep(new Step(StepKind.Loss, Last.Number), new PassContext("inputs", "targets", "double loss = "));
             if (_plan.UpdatesInPlace)
             {

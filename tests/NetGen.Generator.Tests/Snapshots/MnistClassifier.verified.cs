@@ -206,19 +206,22 @@ namespace Samples.Digits
             for (int start = 0; start < count; start += PredictChunk)
             {
                 int rows = global::System.Math.Min(PredictChunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);
+                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
                 _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
             }
         }
 
-        /// <summary>Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>
+        /// <summary>
+        /// Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.
+        /// <paramref name="weightsPacked"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
         {
             // layer 1: A1 = ReLU(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows);
+            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
             // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows);
+            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
         }
 
         /// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref="Gradients"/>.</summary>
@@ -355,7 +358,7 @@ namespace Samples.Digits
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private double TrainBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float learningRate)
         {
-            ForwardBatch(inputs, rows);
+            ForwardBatch(inputs, rows, weightsPacked: false);
             // loss: E = -sum T ln A2 with A2 = softmax(Z2), computed from Z2; dE/dZ2 = A2 - T, for every sample
             double loss = global::NetGen.Internal.OutputLoss<Layer2>.CrossEntropyBatch(_layer2, targets, rows);
             // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes, then dE/dZ1 = dE/dA1 * ReLU'(Z1)

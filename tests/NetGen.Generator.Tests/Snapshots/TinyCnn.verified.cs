@@ -335,7 +335,7 @@ namespace Samples.Vision
             for (int start = 0; start < count; start += PredictChunk)
             {
                 int rows = global::System.Math.Min(PredictChunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows);
+                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
                 _layer7.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
             }
         }
@@ -353,16 +353,19 @@ namespace Samples.Vision
             // layer 4, average pooling 6 × 3 × 3 → 6 × 2 × 2 of every sample: Z4[s, ch, r, c] = mean of A3[s, ch, r + u, c + v] for u, v < 2
             global::NetGen.Internal.Pooling<Layer4>.ForwardBatch(_layer3.BatchOutput(rows), _layer4, rows);
             // layer 5: A5 = ReLU(A4 W5^T + b5) in one product, with W5 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows);
+            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, false);
             // layer 6, dropout in training: Z6 = M * A5, M drawn for every value of every sample, 0 with probability 0.25, else 1.3333334
             global::NetGen.Internal.Dropout<Layer6>.ForwardBatch(_layer5.BatchOutput(rows), _layer6, rows, training: true);
             // layer 7: Z7 = A6 W7^T + b7, then A7 = softmax(Z7) sample by sample, with W7 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows);
+            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, false);
         }
 
-        /// <summary>Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.</summary>
+        /// <summary>
+        /// Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.
+        /// <paramref name="weightsPacked"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
         {
             // layer 1, convolution 1 × 12 × 12 → 4 × 10 × 10 of every sample: Z1[s, f, r, c] = b1[f] + sum over ch, u, v of K1[f, ch, u, v] X[s, ch, r + u, c + v], A1 = ReLU(Z1)
             global::NetGen.Internal.Convolution<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows);
@@ -373,11 +376,11 @@ namespace Samples.Vision
             // layer 4, average pooling 6 × 3 × 3 → 6 × 2 × 2 of every sample: Z4[s, ch, r, c] = mean of A3[s, ch, r + u, c + v] for u, v < 2
             global::NetGen.Internal.Pooling<Layer4>.ForwardBatch(_layer3.BatchOutput(rows), _layer4, rows);
             // layer 5: A5 = ReLU(A4 W5^T + b5) in one product, with W5 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows);
+            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, weightsPacked);
             // layer 6, dropout in inference: Z6 = A5
             global::NetGen.Internal.Dropout<Layer6>.ForwardBatch(_layer5.BatchOutput(rows), _layer6, rows, training: false);
             // layer 7: Z7 = A6 W7^T + b7, then A7 = softmax(Z7) sample by sample, with W7 packed as its transpose first
-            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows);
+            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, weightsPacked);
         }
 
         /// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref="Gradients"/>.</summary>

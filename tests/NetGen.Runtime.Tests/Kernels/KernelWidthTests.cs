@@ -131,7 +131,7 @@ public sealed class KernelWidthTests
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        const int rows = Gemm.RowBlock * 2 + 13, steps = Gemm.StepBlock * 2 + 89, columns = 64 + 16 + 8 + 4 + 3;
+        const int rows = Gemm.RowBlock * 2 + 17, steps = Gemm.StepBlock * 2 + 89, columns = 64 + 16 + 8 + 4 + 3;
         var random = new DeterministicRandom(11);
         float[] a = Random(ref random, rows * steps);
         float[] b = Random(ref random, steps * columns);

@@ -20,12 +20,14 @@ public static partial class Dense<TLayer>
     /// <summary>
     /// <paramref name="rows"/> samples: Z = X W^T + b as one matrix product, X [rows, inputs] row after row,
     /// then A = act(Z) (in the product's epilogue where the layer fuses it). W is first packed as its
-    /// transpose, so the product reads it row by row; each thread packs the units it then computes.
+    /// transpose, so the product reads it row by row; each thread packs the units it then computes. With
+    /// <paramref name="weightsPacked"/>, the layer's packed copy is already that of W (an earlier chunk of one
+    /// Predict call packed it, and nothing can have changed W since), and the product reads it as it is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardBatch(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows)
+    public static void ForwardBatch(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows, bool weightsPacked)
     {
-        var forward = new ForwardBatchPhase(parameters, layer, rows);
+        var forward = new ForwardBatchPhase(parameters, layer, rows, weightsPacked);
         PhaseRunner<ForwardBatchPhase>.In(ref layer.ForwardBatchRunner).Run(ref forward, WorkerPool.ThreadsFor(BatchWork(rows)), x);
         if (!TLayer.FusesActivation && (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation))
         {
@@ -95,46 +97,6 @@ public static partial class Dense<TLayer>
         else
         {
             Gemm.Run<Scalar, float, TE>(ref product);
-        }
-    }
-
-    /// <summary>
-    /// W^T for the rows j in [start, start + count) of W (start a multiple of <see cref="Gemm.Panel"/>), in the
-    /// panels the forward product reads (<see cref="Product.BPanels"/>): W[j, i] at (j / 16) inputs 16 + i 16 + j % 16,
-    /// so each tile streams its units' weights in order. In blocks of 8 rows, so that both the reads and the
-    /// writes of a block stay in cache.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(ref float w, ref float packed, int start, int count)
-    {
-        const int panel = Gemm.Panel;
-        nint inputs = TLayer.Inputs;
-        nint j0 = start, end = start + count;
-        for (; j0 + 8 <= end; j0 += 8)
-        {
-            ref float panelStart = ref Unsafe.Add(ref packed, ((j0 / panel) * inputs * panel) + (j0 % panel));
-            for (nint i = 0; i < inputs; i++)
-            {
-                ref float source = ref Unsafe.Add(ref w, (j0 * inputs) + i);
-                ref float target = ref Unsafe.Add(ref panelStart, i * panel);
-                Unsafe.Add(ref target, 0) = source;
-                Unsafe.Add(ref target, 1) = Unsafe.Add(ref source, inputs);
-                Unsafe.Add(ref target, 2) = Unsafe.Add(ref source, 2 * inputs);
-                Unsafe.Add(ref target, 3) = Unsafe.Add(ref source, 3 * inputs);
-                Unsafe.Add(ref target, 4) = Unsafe.Add(ref source, 4 * inputs);
-                Unsafe.Add(ref target, 5) = Unsafe.Add(ref source, 5 * inputs);
-                Unsafe.Add(ref target, 6) = Unsafe.Add(ref source, 6 * inputs);
-                Unsafe.Add(ref target, 7) = Unsafe.Add(ref source, 7 * inputs);
-            }
-        }
-
-        // the last rows, which do not fill a block
-        for (nint j = j0; j < end; j++)
-        {
-            for (nint i = 0; i < inputs; i++)
-            {
-                Unsafe.Add(ref packed, ((j / panel) * inputs * panel) + (i * panel) + (j % panel)) = Unsafe.Add(ref w, (j * inputs) + i);
-            }
         }
     }
 
@@ -221,8 +183,8 @@ public static partial class Dense<TLayer>
 
     // ---- the batch phases threads share ------------------------------------------------------------
 
-    /// <summary>Pack W, then Z = X W^T + b, each thread its own units (columns of Z), which are also the rows of W it packed.</summary>
-    private readonly struct ForwardBatchPhase(float[] parameters, DenseWorkspace<TLayer> layer, int rows) : IPhase
+    /// <summary>Pack W (unless it is packed), then Z = X W^T + b, each thread its own units (columns of Z), which are also the rows of W it packed.</summary>
+    private readonly struct ForwardBatchPhase(float[] parameters, DenseWorkspace<TLayer> layer, int rows, bool weightsPacked) : IPhase
     {
         public void Run(int part, int parts, ref float input)
         {
@@ -233,7 +195,11 @@ public static partial class Dense<TLayer>
             }
 
             ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
-            Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), ref layer.Packed, start, count);
+            if (!weightsPacked)
+            {
+                PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref layer.Packed, start, count);
+            }
+
             var product = new Product
             {
                 A = ref input,

@@ -258,7 +258,10 @@ internal static class Gemm
         }
     }
 
-    /// <summary>Every row tile of [r0, r1) at one tile of columns: full tiles of TR rows, then single rows.</summary>
+    /// <summary>
+    /// Every row tile of [r0, r1) at one tile of columns: full tiles of TR rows, then one of four rows if that
+    /// many are left (a single row loads as many vectors of B as it multiplies), then single rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTiles<TS, TV, TE, TR, TN>(scoped ref Product p, int r0, int r1, int column, Block block)
         where TS : struct, ISimd<TV>
@@ -271,6 +274,12 @@ internal static class Gemm
         for (; r + TR.Value <= r1; r += TR.Value)
         {
             Tile<TS, TV, TE, TR, TN>(ref p, r, column, block);
+        }
+
+        if (TR.Value > 4 && r + 4 <= r1)
+        {
+            Tile<TS, TV, TE, Four, TN>(ref p, r, column, block);
+            r += 4;
         }
 
         for (; r < r1; r++)
