@@ -114,25 +114,20 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     /// <summary>Softmax of one row, stable: subtracting max z leaves it unchanged and keeps e^z finite.</summary>
     private static void Softmax(ref float z, ref float a)
     {
+        // a plain comparison, not MathF.Max (which orders -0 below +0 and propagates NaN at a few instructions a
+        // value): a NaN in z makes every output NaN either way, through its own e^(z - max) in the sum
         float max = z;
         for (nint j = 1; j < TLayer.Units; j++)
         {
-            max = System.MathF.Max(max, Unsafe.Add(ref z, j));
+            float v = Unsafe.Add(ref z, j);
+            max = v > max ? v : max;
         }
 
-        float sum = 0f;
-        for (nint j = 0; j < TLayer.Units; j++)
-        {
-            float e = System.MathF.Exp(Unsafe.Add(ref z, j) - max);
-            Unsafe.Add(ref a, j) = e;
-            sum += e;
-        }
-
-        float scale = 1f / sum;
-        for (nint j = 0; j < TLayer.Units; j++)
-        {
-            Unsafe.Add(ref a, j) *= scale;
-        }
+        // e^(z - max) in vectors (TensorPrimitives' exp, a polynomial of a few ulps, not a call per value)
+        var outputs = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a, TLayer.Units);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref z, TLayer.Units), max, outputs);
+        System.Numerics.Tensors.TensorPrimitives.Exp(outputs, outputs);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(outputs, 1f / System.Numerics.Tensors.TensorPrimitives.Sum<float>(outputs), outputs);
     }
 
     /// <summary>dE/dz = dE/da * act'(z), in place, over <paramref name="rows"/> rows, with act' written in terms of a.</summary>
