@@ -118,6 +118,35 @@ public sealed class ModelTests
         Assert.Equal(0, Planning.Planner.Plan(Make(128), Planning.GeneratorOptions.Default with { ScalarKernels = true }).First.VectorBits);
     }
 
+    /// <summary>
+    /// The kernels along a row of W run no wider than the row; the batch products along the units keep the
+    /// layer's width. A row of 4 inputs at 512 bits would run all in the tail.
+    /// </summary>
+    [Theory]
+    [InlineData(784, 128, 512, 512)]
+    [InlineData(4, 16, 512, 128)]
+    [InlineData(8, 64, 512, 256)]
+    [InlineData(3, 16, 512, 0)]
+    [InlineData(16, 3, 512, 512)]
+    [InlineData(2, 2, 0, 0)]
+    public void A_dense_layer_runs_along_its_rows_no_wider_than_a_row(int inputs, int units, int vectorBits, int rowVectorBits)
+    {
+        var model = new NetworkModel(
+            "App",
+            EquatableArray<ContainingTypeModel>.Empty,
+            "Net",
+            "App.Net.g.cs",
+            inputs,
+            new LayerModel[] { new DenseLayerModel(1, 0, inputs, units, ActivationKind.ReLU, 0.01f, 0) }.ToEquatableArray(),
+            LossKind.SquaredError,
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
+
+        Planning.LayerPlan layer = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default).First;
+        Assert.Equal(vectorBits, layer.VectorBits);
+        Assert.Equal(rowVectorBits, layer.RowVectorBits);
+        Assert.Equal(0, Planning.Planner.Plan(model, Planning.GeneratorOptions.Default with { ScalarKernels = true }).First.RowVectorBits);
+    }
+
     [Fact]
     public void Weights_files_are_equal_when_their_bytes_are_and_embedded_weights_reach_the_plan()
     {

@@ -39,6 +39,7 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
             W.Line($"public static float Alpha => {Literals.Float(layer.Activation == ActivationKind.LeakyReLU ? layer.Alpha : 0f)};");
             Comment(PlanSummary(plan, layer));
             W.Line($"public static int VectorBits => {plan.VectorBits};");
+            W.Line($"public static int RowVectorBits => {plan.RowVectorBits};");
             W.Line($"public static bool SharesSample => {Bool(plan.SharesSample)};");
             W.Line($"public static bool FusesActivation => {Bool(plan.FusesActivation)};");
             W.Line($"public static bool KeepsPreActivation => {Bool(plan.KeepsPreActivation)};");
@@ -52,6 +53,11 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
     private static string PlanSummary(LayerPlan plan, DenseLayerModel layer)
     {
         string width = plan.VectorBits == 0 ? "scalar code" : $"vectors of up to {plan.VectorBits} bits";
+        if (plan.RowVectorBits != plan.VectorBits)
+        {
+            width += plan.RowVectorBits == 0 ? ", scalar along a row of W" : $", {plan.RowVectorBits} along a row of W";
+        }
+
         string share = plan.SharesSample ? $"; one sample's {Literals.Grouped(layer.WeightCount)} multiply-adds split between cores" : string.Empty;
         string fuse = plan.FusesActivation ? $"; {Describe.Activation(layer)} applied in the batch product" : string.Empty;
         string keep = plan.KeepsPreActivation ? "; z kept for the loss" : string.Empty;

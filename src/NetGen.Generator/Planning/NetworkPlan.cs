@@ -62,6 +62,11 @@ internal sealed record NetworkPlan(
 /// The widest SIMD width its kernels may use: 512, 256, 128 or 0 (scalar). No wider than the layer's widest
 /// dimension, since a wider vector would only ever run its tail; 0 everywhere with NetGenScalarKernels.
 /// </param>
+/// <param name="RowVectorBits">
+/// The width of the kernels that run along a row of W (a dense layer's per-sample product, update and
+/// backward pass): no wider than the row, since <paramref name="VectorBits"/> also serves the batch products,
+/// which run along the units. A row of 4 inputs at 256 bits would be all tail.
+/// </param>
 /// <param name="SharesSample">Whether one sample's product is split between cores by rows of W: a dense layer of at least <see cref="Planner.SampleSplitMinimum"/> weights.</param>
 /// <param name="FusesActivation">Whether the batch forward product of a dense layer applies the activation in its epilogue (ReLU, LeakyReLU).</param>
 /// <param name="KeepsPreActivation">Whether z is kept beside a: the output layer of a loss computed from z.</param>
@@ -69,6 +74,7 @@ internal sealed record NetworkPlan(
 internal sealed record LayerPlan(
     LayerModel Layer,
     int VectorBits,
+    int RowVectorBits,
     bool SharesSample,
     bool FusesActivation,
     bool KeepsPreActivation,

@@ -33,6 +33,7 @@ internal static class Planner
         var layers = model.Layers.Select(layer => new LayerPlan(
             layer,
             VectorBits: options.ScalarKernels ? 0 : WidestFitting(VectorLength(layer)),
+            RowVectorBits: options.ScalarKernels ? 0 : WidestFitting(layer is DenseLayerModel ? layer.Inputs : VectorLength(layer)),
             SharesSample: layer is DenseLayerModel && (long)layer.Inputs * layer.Units >= SampleSplitMinimum,
             FusesActivation: layer is DenseLayerModel && layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU,
             KeepsPreActivation: layer == model.LastLayer && fusedLoss,

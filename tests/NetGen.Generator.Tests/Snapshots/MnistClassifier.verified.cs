@@ -43,6 +43,7 @@ namespace Samples.Digits
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 512 bits; one sample's 100,352 multiply-adds split between cores; ReLU applied in the batch product
             public static int VectorBits => 512;
+            public static int RowVectorBits => 512;
             public static bool SharesSample => true;
             public static bool FusesActivation => true;
             public static bool KeepsPreActivation => false;
@@ -61,6 +62,7 @@ namespace Samples.Digits
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 512 bits; z kept for the loss
             public static int VectorBits => 512;
+            public static int RowVectorBits => 512;
             public static bool SharesSample => false;
             public static bool FusesActivation => false;
             public static bool KeepsPreActivation => true;

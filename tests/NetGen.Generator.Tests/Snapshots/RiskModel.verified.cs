@@ -45,8 +45,9 @@ namespace Samples.Tabular
                 public static int BiasOffset => WeightOffset + (Units * Inputs);
                 public static global::NetGen.Activation Activation => global::NetGen.Activation.LeakyReLU;
                 public static float Alpha => 0.2f;
-                // how the kernels run it: vectors of up to 512 bits; LeakyReLU(0.2) applied in the batch product
+                // how the kernels run it: vectors of up to 512 bits, 256 along a row of W; LeakyReLU(0.2) applied in the batch product
                 public static int VectorBits => 512;
+                public static int RowVectorBits => 256;
                 public static bool SharesSample => false;
                 public static bool FusesActivation => true;
                 public static bool KeepsPreActivation => false;
@@ -65,6 +66,7 @@ namespace Samples.Tabular
                 public static float Alpha => 0.0f;
                 // how the kernels run it: vectors of up to 512 bits
                 public static int VectorBits => 512;
+                public static int RowVectorBits => 512;
                 public static bool SharesSample => false;
                 public static bool FusesActivation => false;
                 public static bool KeepsPreActivation => false;
@@ -83,6 +85,7 @@ namespace Samples.Tabular
                 public static float Alpha => 0.0f;
                 // how the kernels run it: vectors of up to 128 bits
                 public static int VectorBits => 128;
+                public static int RowVectorBits => 128;
                 public static bool SharesSample => false;
                 public static bool FusesActivation => false;
                 public static bool KeepsPreActivation => false;
@@ -101,6 +104,7 @@ namespace Samples.Tabular
                 public static float Alpha => 0.0f;
                 // how the kernels run it: vectors of up to 128 bits; z kept for the loss
                 public static int VectorBits => 128;
+                public static int RowVectorBits => 128;
                 public static bool SharesSample => false;
                 public static bool FusesActivation => false;
                 public static bool KeepsPreActivation => true;

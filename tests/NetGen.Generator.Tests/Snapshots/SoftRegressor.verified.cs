@@ -43,6 +43,7 @@ namespace Samples
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 128 bits
             public static int VectorBits => 128;
+            public static int RowVectorBits => 128;
             public static bool SharesSample => false;
             public static bool FusesActivation => false;
             public static bool KeepsPreActivation => false;
@@ -61,6 +62,7 @@ namespace Samples
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 128 bits
             public static int VectorBits => 128;
+            public static int RowVectorBits => 128;
             public static bool SharesSample => false;
             public static bool FusesActivation => false;
             public static bool KeepsPreActivation => false;

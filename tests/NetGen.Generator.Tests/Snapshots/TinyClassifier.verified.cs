@@ -44,6 +44,7 @@ namespace Samples.Embedded
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 128 bits; ReLU applied in the batch product
             public static int VectorBits => 128;
+            public static int RowVectorBits => 128;
             public static bool SharesSample => false;
             public static bool FusesActivation => true;
             public static bool KeepsPreActivation => false;
@@ -62,6 +63,7 @@ namespace Samples.Embedded
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 128 bits
             public static int VectorBits => 128;
+            public static int RowVectorBits => 128;
             public static bool SharesSample => false;
             public static bool FusesActivation => false;
             public static bool KeepsPreActivation => false;

@@ -134,6 +134,7 @@ namespace Samples.Vision
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 512 bits; ReLU applied in the batch product
             public static int VectorBits => 512;
+            public static int RowVectorBits => 512;
             public static bool SharesSample => false;
             public static bool FusesActivation => true;
             public static bool KeepsPreActivation => false;
@@ -164,6 +165,7 @@ namespace Samples.Vision
             public static float Alpha => 0.0f;
             // how the kernels run it: vectors of up to 512 bits; z kept for the loss
             public static int VectorBits => 512;
+            public static int RowVectorBits => 512;
             public static bool SharesSample => false;
             public static bool FusesActivation => false;
             public static bool KeepsPreActivation => true;

@@ -41,6 +41,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         public static float Alpha => 0.0f;
         // how the kernels run it: scalar code
         public static int VectorBits => 0;
+        public static int RowVectorBits => 0;
         public static bool SharesSample => false;
         public static bool FusesActivation => false;
         public static bool KeepsPreActivation => false;
@@ -59,6 +60,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         public static float Alpha => 0.0f;
         // how the kernels run it: scalar code
         public static int VectorBits => 0;
+        public static int RowVectorBits => 0;
         public static bool SharesSample => false;
         public static bool FusesActivation => false;
         public static bool KeepsPreActivation => false;

@@ -73,6 +73,8 @@ public readonly struct TestLayer<TIn, TOut, TAct, TDecay> : IDenseLayer
 
     public static int VectorBits => 512;
 
+    public static int RowVectorBits => 512;
+
     public static bool SharesSample => false;
 
     public static bool FusesActivation => TAct.Value is Activation.ReLU or Activation.LeakyReLU;

@@ -42,6 +42,25 @@ public static partial class Dense<TLayer>
         get => TLayer.VectorBits >= 128 && Vector128.IsHardwareAccelerated;
     }
 
+    // The width of the kernels along a row of W (one sample's product, update, backward): no wider than the row.
+    private static bool UseRow512
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLayer.RowVectorBits >= 512 && Vector512.IsHardwareAccelerated;
+    }
+
+    private static bool UseRow256
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLayer.RowVectorBits >= 256 && Vector256.IsHardwareAccelerated;
+    }
+
+    private static bool UseRow128
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLayer.RowVectorBits >= 128 && Vector128.IsHardwareAccelerated;
+    }
+
     /// <summary>Multiply-adds of one sample's product, which decides how many threads share it.</summary>
     private static long SampleWork
     {
@@ -100,15 +119,15 @@ public static partial class Dense<TLayer>
         ref float gw = ref Unsafe.Add(ref g, TLayer.WeightOffset);
         ref float gb = ref Unsafe.Add(ref g, TLayer.BiasOffset);
         ref float input = ref MemoryMarshal.GetReference(x);
-        if (Use512)
+        if (UseRow512)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.AccumulateRows(ref input, ref layer.DeltaStart, ref gw, ref gb);
         }
-        else if (Use256)
+        else if (UseRow256)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.AccumulateRows(ref input, ref layer.DeltaStart, ref gw, ref gb);
         }
-        else if (Use128)
+        else if (UseRow128)
         {
             DenseSampleKernels<TLayer, Simd128, Vector128<float>>.AccumulateRows(ref input, ref layer.DeltaStart, ref gw, ref gb);
         }
@@ -191,17 +210,15 @@ public static partial class Dense<TLayer>
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
 
-        // The sums run along a row of W: no wider than the row (the layer's width also serves the batch
-        // products, which run along its units). A row of 4 inputs at 256 bits would be all tail.
-        if (Use512 && TLayer.Inputs >= 16)
+        if (UseRow512)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.Product(ref w, ref b, ref x, ref z, start, count);
         }
-        else if (Use256 && TLayer.Inputs >= 8)
+        else if (UseRow256)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.Product(ref w, ref b, ref x, ref z, start, count);
         }
-        else if (Use128)
+        else if (UseRow128)
         {
             DenseSampleKernels<TLayer, Simd128, Vector128<float>>.Product(ref w, ref b, ref x, ref z, start, count);
         }
@@ -220,15 +237,15 @@ public static partial class Dense<TLayer>
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (Use512)
+        if (UseRow512)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.SgdRows(ref w, ref b, ref x, ref delta, learningRate, decay, start, count);
         }
-        else if (Use256)
+        else if (UseRow256)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.SgdRows(ref w, ref b, ref x, ref delta, learningRate, decay, start, count);
         }
-        else if (Use128)
+        else if (UseRow128)
         {
             DenseSampleKernels<TLayer, Simd128, Vector128<float>>.SgdRows(ref w, ref b, ref x, ref delta, learningRate, decay, start, count);
         }
@@ -243,15 +260,15 @@ public static partial class Dense<TLayer>
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (Use512)
+        if (UseRow512)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.SgdRowsThenProduct(ref w, ref b, ref x, ref delta, learningRate, decay, ref next, ref z, start, count);
         }
-        else if (Use256)
+        else if (UseRow256)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.SgdRowsThenProduct(ref w, ref b, ref x, ref delta, learningRate, decay, ref next, ref z, start, count);
         }
-        else if (Use128)
+        else if (UseRow128)
         {
             DenseSampleKernels<TLayer, Simd128, Vector128<float>>.SgdRowsThenProduct(ref w, ref b, ref x, ref delta, learningRate, decay, ref next, ref z, start, count);
         }
@@ -266,15 +283,15 @@ public static partial class Dense<TLayer>
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (Use512)
+        if (UseRow512)
         {
             DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
         }
-        else if (Use256)
+        else if (UseRow256)
         {
             DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
         }
-        else if (Use128)
+        else if (UseRow128)
         {
             DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
         }

@@ -20,6 +20,13 @@ public interface IDenseLayer : ILayer
     /// <summary>Offset of b [Units] in the network's parameters.</summary>
     static abstract int BiasOffset { get; }
 
+    /// <summary>
+    /// The widest SIMD width of the kernels that run along a row of W (one sample's product, its SGD step and
+    /// backward pass): 512, 256, 128 or 0, no wider than the row. <see cref="ILayer.VectorBits"/> serves the
+    /// batch products, which run along the units.
+    /// </summary>
+    static abstract int RowVectorBits { get; }
+
     /// <summary>Whether one sample's product may be split between cores by rows of W (a large layer).</summary>
     static abstract bool SharesSample { get; }
 
