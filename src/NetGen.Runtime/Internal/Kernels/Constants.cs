@@ -30,3 +30,12 @@ internal readonly struct Six : IConstant
 {
     public static int Value => 6;
 }
+
+/// <summary>
+/// One vector of which only the first lanes are columns of the result: the last columns of a product whose B is
+/// packed in panels, which have whole vectors past them.
+/// </summary>
+internal readonly struct Partial : IConstant
+{
+    public static int Value => 1;
+}

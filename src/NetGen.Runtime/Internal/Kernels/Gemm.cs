@@ -60,6 +60,9 @@ internal interface IEpilogue
     /// </summary>
     static virtual bool ReadsC => false;
 
+    /// <summary>Whether the epilogue reads the bias of each column (<see cref="Product.Bias"/>).</summary>
+    static virtual bool ReadsBias => false;
+
     static abstract void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
         where TS : struct, ISimd<TV>
         where TV : struct;
@@ -69,6 +72,8 @@ internal interface IEpilogue
 internal readonly struct ForwardEpilogue<TLayer> : IEpilogue
     where TLayer : struct, IDenseLayer
 {
+    public static bool ReadsBias => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TS, TV>(TV sum, ref float c, ref float bias, float scale, float decay)
         where TS : struct, ISimd<TV>
@@ -240,6 +245,14 @@ internal static class Gemm
         }
 
         column += TS.Lanes > 1 ? rest * TS.Lanes : 0;
+        if (TS.Lanes > 1 && p.BPanels && column < p.Columns)
+        {
+            // B in panels has whole vectors past the last column (a panel is 16 columns, its padding 0): one
+            // vector of the full width covers the last columns, and only its first lanes are stored
+            RowTiles<TS, TV, TE, TR, Partial>(ref p, r0, r1, column, block);
+            return;
+        }
+
         if (TS.Lanes > 8 && p.Columns - column >= 8)
         {
             RowTiles<Simd256, Vector256<float>, TE, TR, One>(ref p, r0, r1, column, block);
@@ -310,20 +323,21 @@ internal static class Gemm
         TV c40 = TS.Zero, c41 = TS.Zero, c42 = TS.Zero, c43 = TS.Zero;
         TV c50 = TS.Zero, c51 = TS.Zero, c52 = TS.Zero, c53 = TS.Zero;
         ref float c = ref Unsafe.Add(ref p.C, (r * p.CRow) + column);
+        int valid = p.Columns - column; // the lanes of a Partial vector that are columns of C
         if (!block.First)
         {
-            Load<TS, TV, TN>(ref c, out c00, out c01, out c02, out c03);
+            Load<TS, TV, TN>(ref c, valid, out c00, out c01, out c02, out c03);
             if (TR.Value > 1)
             {
-                Load<TS, TV, TN>(ref Unsafe.Add(ref c, p.CRow), out c10, out c11, out c12, out c13);
-                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), out c20, out c21, out c22, out c23);
-                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), out c30, out c31, out c32, out c33);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, p.CRow), valid, out c10, out c11, out c12, out c13);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), valid, out c20, out c21, out c22, out c23);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), valid, out c30, out c31, out c32, out c33);
             }
 
             if (TR.Value > 4)
             {
-                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), out c40, out c41, out c42, out c43);
-                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), out c50, out c51, out c52, out c53);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), valid, out c40, out c41, out c42, out c43);
+                Load<TS, TV, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), valid, out c50, out c51, out c52, out c53);
             }
         }
 
@@ -392,47 +406,54 @@ internal static class Gemm
         if (!block.Last)
         {
             // a partial sum: stored as it is, loaded back by the next block
-            Store<TS, TV, PlainEpilogue, TN>(ref c, ref Unsafe.NullRef<float>(), ref p, c00, c01, c02, c03);
+            Store<TS, TV, PlainEpilogue, TN>(ref c, ref Unsafe.NullRef<float>(), valid, ref p, c00, c01, c02, c03);
             if (TR.Value > 1)
             {
-                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, p.CRow), ref Unsafe.NullRef<float>(), ref p, c10, c11, c12, c13);
-                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c20, c21, c22, c23);
-                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c30, c31, c32, c33);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, p.CRow), ref Unsafe.NullRef<float>(), valid, ref p, c10, c11, c12, c13);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref Unsafe.NullRef<float>(), valid, ref p, c20, c21, c22, c23);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref Unsafe.NullRef<float>(), valid, ref p, c30, c31, c32, c33);
             }
 
             if (TR.Value > 4)
             {
-                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c40, c41, c42, c43);
-                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref Unsafe.NullRef<float>(), ref p, c50, c51, c52, c53);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref Unsafe.NullRef<float>(), valid, ref p, c40, c41, c42, c43);
+                Store<TS, TV, PlainEpilogue, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref Unsafe.NullRef<float>(), valid, ref p, c50, c51, c52, c53);
             }
 
             return;
         }
 
         ref float bias = ref Unsafe.Add(ref p.Bias, column);
-        Store<TS, TV, TE, TN>(ref c, ref bias, ref p, c00, c01, c02, c03);
+        Store<TS, TV, TE, TN>(ref c, ref bias, valid, ref p, c00, c01, c02, c03);
         if (TR.Value > 1)
         {
-            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, p.CRow), ref bias, ref p, c10, c11, c12, c13);
-            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref bias, ref p, c20, c21, c22, c23);
-            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref bias, ref p, c30, c31, c32, c33);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, p.CRow), ref bias, valid, ref p, c10, c11, c12, c13);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 2 * p.CRow), ref bias, valid, ref p, c20, c21, c22, c23);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 3 * p.CRow), ref bias, valid, ref p, c30, c31, c32, c33);
         }
 
         if (TR.Value > 4)
         {
-            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref bias, ref p, c40, c41, c42, c43);
-            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref bias, ref p, c50, c51, c52, c53);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 4 * p.CRow), ref bias, valid, ref p, c40, c41, c42, c43);
+            Store<TS, TV, TE, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), ref bias, valid, ref p, c50, c51, c52, c53);
         }
     }
 
-    /// <summary>One row of a tile's partial sums, back from C.</summary>
+    /// <summary>One row of a tile's partial sums, back from C (of a <see cref="Partial"/> vector, its first <paramref name="valid"/> lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Load<TS, TV, TN>(ref float c, out TV s0, out TV s1, out TV s2, out TV s3)
+    private static void Load<TS, TV, TN>(ref float c, int valid, out TV s0, out TV s1, out TV s2, out TV s3)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TN : IConstant
     {
         nint l = TS.Lanes;
+        if (typeof(TN) == typeof(Partial))
+        {
+            s0 = LoadPartial<TS, TV>(ref c, valid);
+            s1 = s2 = s3 = TS.Zero;
+            return;
+        }
+
         s0 = TS.Load(ref c, 0);
         s1 = TN.Value > 1 ? TS.Load(ref c, l) : TS.Zero;
         s2 = TN.Value > 2 ? TS.Load(ref c, 2 * l) : TS.Zero;
@@ -442,15 +463,21 @@ internal static class Gemm
     /// <summary>The steps [Start, End) of one block of the sum, and whether it is the first and the last.</summary>
     private readonly record struct Block(nint Start, nint End, bool First, bool Last);
 
-    /// <summary>One row of a tile through the epilogue.</summary>
+    /// <summary>One row of a tile through the epilogue (of a <see cref="Partial"/> vector, its first <paramref name="valid"/> lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TS, TV, TE, TN>(ref float c, ref float bias, scoped ref Product p, TV s0, TV s1, TV s2, TV s3)
+    private static void Store<TS, TV, TE, TN>(ref float c, ref float bias, int valid, scoped ref Product p, TV s0, TV s1, TV s2, TV s3)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TE : IEpilogue
         where TN : IConstant
     {
         nint l = TS.Lanes;
+        if (typeof(TN) == typeof(Partial))
+        {
+            StorePartial<TS, TV, TE>(s0, ref c, ref bias, valid, ref p);
+            return;
+        }
+
         TE.Store<TS, TV>(s0, ref c, ref bias, p.Scale, p.Decay);
         if (TN.Value > 1)
         {
@@ -465,6 +492,43 @@ internal static class Gemm
         if (TN.Value > 3)
         {
             TE.Store<TS, TV>(s3, ref Unsafe.Add(ref c, 3 * l), ref Unsafe.Add(ref bias, 3 * l), p.Scale, p.Decay);
+        }
+    }
+    /// <summary>The first <paramref name="valid"/> values at <paramref name="source"/> in a vector, the other lanes 0.</summary>
+    /// <remarks>Inlined, without a call: a call in the tile would make the JIT keep its accumulators in memory.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadPartial<TS, TV>(ref float source, int valid)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        TV vector = TS.Zero;
+        ref float lanes = ref Unsafe.As<TV, float>(ref vector);
+        for (int i = 0; i < valid; i++)
+        {
+            Unsafe.Add(ref lanes, i) = Unsafe.Add(ref source, i);
+        }
+
+        return vector;
+    }
+
+    /// <summary>
+    /// The epilogue of a vector of which only the first <paramref name="valid"/> lanes are columns of C: it runs
+    /// on copies of C and of the bias (the lanes past them 0), and only those lanes are written back. Once per row
+    /// of a tile, after its whole sum, so the copies cost little against the multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePartial<TS, TV, TE>(TV sum, ref float c, ref float bias, int valid, scoped ref Product p)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TE : IEpilogue
+    {
+        TV target = TE.ReadsC ? LoadPartial<TS, TV>(ref c, valid) : TS.Zero;
+        TV biases = TE.ReadsBias ? LoadPartial<TS, TV>(ref bias, valid) : TS.Zero;
+        TE.Store<TS, TV>(sum, ref Unsafe.As<TV, float>(ref target), ref Unsafe.As<TV, float>(ref biases), p.Scale, p.Decay);
+        ref float lanes = ref Unsafe.As<TV, float>(ref target);
+        for (int i = 0; i < valid; i++)
+        {
+            Unsafe.Add(ref c, i) = Unsafe.Add(ref lanes, i);
         }
     }
 }
