@@ -129,6 +129,33 @@ public sealed class KernelWidthTests
         }
     }
 
+    /// <summary>
+    /// Whether a column of the blocked product is a chain of fused multiply-adds: the columns in vectors of the
+    /// width, with FMA; without panels the emulated 512-bit width runs its last 8 and 4 columns as real 256-
+    /// and 128-bit vectors, fused only where the machine has FMA, and every width its last 3 columns one value
+    /// at a time, a * b + c. With B in panels one vector of the width covers the last columns.
+    /// </summary>
+    private static bool Fused<TS>(bool fused, bool panels, int column, int columns)
+    {
+        if (!fused)
+        {
+            return false;
+        }
+
+        if (panels)
+        {
+            return true;
+        }
+
+        if (column >= columns - 3)
+        {
+            return false;
+        }
+
+        bool narrower = typeof(TS) == typeof(Soft16) && column >= columns - 3 - 8 - 4;
+        return !narrower || System.Runtime.Intrinsics.X86.Fma.IsSupported || (column >= columns - 3 - 4 && System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+    }
+
     private static void Blocked<TS, TV>(bool fused, bool panels)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -162,8 +189,7 @@ public sealed class KernelWidthTests
                 for (int k = 0; k < steps; k++)
                 {
                     float x = a[(r * steps) + k], y = b[(k * columns) + column];
-                    // the last 3 columns run one value at a time, unless B in panels lets one vector cover them
-                    chain = fused && (panels || column < columns - 3) ? MathF.FusedMultiplyAdd(x, y, chain) : (x * y) + chain;
+                    chain = Fused<TS>(fused, panels, column, columns) ? MathF.FusedMultiplyAdd(x, y, chain) : (x * y) + chain;
                 }
 
                 Assert.True(chain == c[(r * columns) + column], $"{typeof(TS).Name}, panels {panels}: C[{r}, {column}] is {c[(r * columns) + column]:R}, the chain {chain:R}");
