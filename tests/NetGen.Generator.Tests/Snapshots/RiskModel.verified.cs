@@ -257,13 +257,13 @@ namespace Samples.Tabular
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
             {
-                // layer 1: A1 = LeakyReLU(0.2)(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first
+                // layer 1: A1 = LeakyReLU(0.2)(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first (once per call, not per chunk)
                 global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
-                // layer 2: Z2 = A1 W2^T + b2, then A2 = tanh(Z2) sample by sample, with W2 packed as its transpose first
+                // layer 2: Z2 = A1 W2^T + b2, then A2 = tanh(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
                 global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
-                // layer 3: Z3 = A2 W3^T + b3, with W3 packed as its transpose first
+                // layer 3: Z3 = A2 W3^T + b3, with W3 packed as its transpose first (once per call, not per chunk)
                 global::NetGen.Internal.Dense<Layer3>.ForwardBatch(_parameters, _layer2.BatchOutput(rows), _layer3, rows, weightsPacked);
-                // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, with W4 packed as its transpose first
+                // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, with W4 packed as its transpose first (once per call, not per chunk)
                 global::NetGen.Internal.Dense<Layer4>.ForwardBatch(_parameters, _layer3.BatchOutput(rows), _layer4, rows, weightsPacked);
             }
 

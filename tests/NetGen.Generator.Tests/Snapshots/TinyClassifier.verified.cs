@@ -194,9 +194,9 @@ namespace Samples.Embedded
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked, ThreadBuffers buffers)
         {
-            // layer 1: A1 = ReLU(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first
+            // layer 1: A1 = ReLU(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first (once per call, not per chunk)
             global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, buffers.layer1, rows, weightsPacked);
-            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first
+            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
             global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, buffers.layer1.BatchOutput(rows), buffers.layer2, rows, weightsPacked);
         }
 

@@ -218,9 +218,9 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
     private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
     {
-        // layer 1: Z1 = X [rows, InputSize] W1^T + b1, then A1 = sigmoid(Z1) sample by sample, with W1 packed as its transpose first
+        // layer 1: Z1 = X [rows, InputSize] W1^T + b1, then A1 = sigmoid(Z1) sample by sample, with W1 packed as its transpose first (once per call, not per chunk)
         global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
-        // layer 2: Z2 = A1 W2^T + b2, then A2 = sigmoid(Z2) sample by sample, with W2 packed as its transpose first
+        // layer 2: Z2 = A1 W2^T + b2, then A2 = sigmoid(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
         global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
     }
 
