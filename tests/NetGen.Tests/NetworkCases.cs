@@ -74,6 +74,7 @@ public static class NetworkCases
         new("SigmoidTanhNet", s => new SigmoidTanhNet(s), new(3, Loss.SquaredError, L(17, A.Sigmoid), L(2, A.Tanh))),
         new("SoftmaxSquaredErrorNet", s => new SoftmaxSquaredErrorNet(s), new(6, Loss.SquaredError, L(4, A.LeakyReLU), L(5, A.Softmax))),
         new("LogisticNet", s => new LogisticNet(s), new(4, Loss.BinaryCrossEntropy, L(1, A.Sigmoid))),
+        new("FourInputNet", s => new FourInputNet(s), new(4, Loss.CrossEntropy, L(35, A.ReLU), L(3, A.Softmax))),
         new("DeepNet", s => new DeepNet(s), new(33, Loss.CrossEntropy, L(31, A.ReLU), L(19, A.LeakyReLU, 0.05f), L(17, A.Tanh), L(16, A.Sigmoid), L(10, A.Softmax))),
         new("PaddedRowsNet", s => new PaddedRowsNet(s), new(24, Loss.CrossEntropy, L(256, A.ReLU), L(256, A.ReLU), L(5, A.Softmax))),
         new("MnistNet", s => new MnistNet(s), new(784, Loss.CrossEntropy, L(128, A.ReLU), L(10, A.Softmax))),

@@ -33,6 +33,14 @@ public partial class SoftmaxSquaredErrorNet;
 [Input(4)] [Dense(1)] [Sigmoid]
 public partial class LogisticNet;
 
+/// <summary>
+/// Rows of 4 inputs (one 128-bit vector each) in a layer of 35 units: with AVX-512 one sample's product runs
+/// 16 rows at a time in 512-bit registers, then the last 3 rows as single vectors; SGD keeps the rows apart.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(4)] [Dense(35)] [ReLU] [Dense(3)] [Softmax]
+public partial class FourInputNet;
+
 /// <summary>Five layers with sizes around the vector widths.</summary>
 [Network(Loss = Loss.CrossEntropy)]
 [Input(33)]
