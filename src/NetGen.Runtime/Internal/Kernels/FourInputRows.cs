@@ -8,7 +8,9 @@ namespace NetGen.Internal.Kernels;
 /// One sample's z = W x + b for a layer of exactly 4 inputs, whose rows are one 128-bit vector each: 16 rows
 /// in four 512-bit registers, multiplied by x repeated four times, their sums finished together by shuffles
 /// instead of one horizontal sum per row. Each row sums as <see cref="Simd128"/>'s product does,
-/// ((w0 x0 + w1 x1) + (w2 x2 + w3 x3)) + b, so the result is the same bits as the other one-sample kernels'.
+/// ((w0 x0 + w1 x1) + (w2 x2 + w3 x3)) + b, so the result is the same bits as the other one-sample kernels'
+/// (Vector128.Sum adds neighbouring lanes in pairs on x64; FourInputNet's bit-for-bit TrainSequential test,
+/// whose fused first-layer kernel sums each row with it, fails if the two orders part).
 /// </summary>
 internal static class FourInputRows
 {
