@@ -209,9 +209,9 @@ public static partial class Dense<TLayer>
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (TLayer.Inputs == 4 && TLayer.RowVectorBits == 128 && TLayer.VectorBits >= 512 && FourInputRows.IsSupported && count >= 16)
+        if (TLayer.Inputs == 4 && TLayer.RowVectorBits == 128 && FourInputRows.IsSupported && count >= 16)
         {
-            // rows of one 128-bit vector, sixteen to four 512-bit registers
+            // rows of one 128-bit vector, sixteen to four 512-bit registers (not with NetGenScalarKernels: width 0)
             int blocks = count / 16;
             FourInputRows.Product(ref w, ref b, ref x, ref z, start, blocks);
             start += 16 * blocks;

@@ -494,6 +494,7 @@ internal static class Gemm
             TE.Store<TS, TV>(s3, ref Unsafe.Add(ref c, 3 * l), ref Unsafe.Add(ref bias, 3 * l), p.Scale, p.Decay);
         }
     }
+
     /// <summary>The first <paramref name="valid"/> values at <paramref name="source"/> in a vector, the other lanes 0.</summary>
     /// <remarks>Inlined, without a call: a call in the tile would make the JIT keep its accumulators in memory.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
