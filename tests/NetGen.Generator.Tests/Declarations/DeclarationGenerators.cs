@@ -14,9 +14,9 @@ public sealed record DeclarationBatch(Declaration[] Declarations)
 
 /// <summary>
 /// FsCheck generators of declarations: valid networks by construction, the same with one to three
-/// mutations (a size set to -1 or huge, a layer inserted, deleted, duplicated or moved, an enum cast out of
-/// range, a hyper-parameter or slope out of range, another loss, another type shape, no or two
-/// <c>[Network]</c>), and layer lists drawn at random.
+/// mutations (a size set to -1 or huge, two neighbouring sizes past the parameter limit, a layer inserted,
+/// deleted, duplicated or moved, an enum cast out of range, a hyper-parameter or slope out of range, another
+/// loss, another type shape, no or two <c>[Network]</c>), and layer lists drawn at random.
 /// </summary>
 public static class DeclarationGenerators
 {
@@ -168,7 +168,29 @@ public static class DeclarationGenerators
             select d with { Arguments = [.. d.Arguments.Where(a => a.Name != "Loss"), new NetworkArgument("Loss", loss)] },
             from at in position
             from alpha in AnyFloat
-            select d with { Layers = With(layers, at, layers.Count == 0 ? null : Slope(layers[at], alpha)) });
+            select d with { Layers = With(layers, at, layers.Count == 0 ? null : Slope(layers[at], alpha)) },
+            from at in position
+            select d with { Layers = Widened(layers, at) });
+    }
+
+    /// <summary>
+    /// The size at <paramref name="at"/> (or the next one) and the size after it made 20,000 each: 400 million
+    /// weights between them, past the parameter limit with every size in range (one huge size alone rarely gets there).
+    /// </summary>
+    private static List<LayerItem> Widened(List<LayerItem> layers, int at)
+    {
+        List<LayerItem> widened = [.. layers];
+        int changed = 0;
+        for (int i = at; i < widened.Count && changed < 2; i++)
+        {
+            if (widened[i] is InputItem or DenseItem)
+            {
+                widened[i] = Resized(widened[i], 20_000);
+                changed++;
+            }
+        }
+
+        return widened;
     }
 
     private static List<LayerItem> With(List<LayerItem> layers, int at, LayerItem? item) =>
