@@ -12,7 +12,8 @@ namespace NetGen.Generator.Emitting;
 /// <param name="Decay">The weight decay factor of an SGD step: <c>decay</c>, or <c>1f</c> without weight decay.</param>
 /// <param name="NextOffset">Where the next sample starts, for <see cref="StepKind.SgdStepThenProduct"/>.</param>
 /// <param name="WeightsPacked">Whether a batch forward pass may reuse the weights an earlier chunk of the same call packed: <c>weightsPacked</c> in Predict's, <c>false</c> in training's.</param>
-internal sealed record PassContext(string Input, string Target, string Loss, string Decay = "1f", string NextOffset = "0", string WeightsPacked = "false");
+/// <param name="Output">Where the last layer of a one-sample inference pass writes its activations (the caller's span), or null: into its own buffer.</param>
+internal sealed record PassContext(string Input, string Target, string Loss, string Decay = "1f", string NextOffset = "0", string WeightsPacked = "false", string? Output = null);
 
 /// <summary>
 /// Writes what is particular to a dense layer: its shape struct, its part of <c>Info</c> and of the
@@ -97,6 +98,12 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
         string decay = plan.DecaysWeights ? $", each weight times 1 - lr {Names.WeightDecay} first" : string.Empty;
         switch (step.Kind)
         {
+            case StepKind.Forward when pass.Output is not null && step.Layer == Plan.Last.Number:
+                string into = activation.Length == 0 ? $", {n.A} = {n.Z}" : activation;
+                Comment($"layer {step.Layer}: {n.Z} = {n.W} {x} + {n.B}{into} straight into {pass.Output}{sharing}");
+                W.Line($"{dense}.Forward({Names.Parameters}, {input}, {n.Workspace}, {pass.Output}, share: {Bool(step.Share)});");
+                break;
+
             case StepKind.Forward:
                 Comment($"layer {step.Layer}: {n.Z} = {n.W} {x} + {n.B}{activation}{sharing}");
                 W.Line($"{dense}.Forward({Names.Parameters}, {input}, {n.Workspace}, share: {Bool(step.Share)});");

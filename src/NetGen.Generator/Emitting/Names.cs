@@ -96,6 +96,9 @@ internal readonly struct LayerNames(int number, string owner)
     /// <summary>The layer's output for one sample, as a span.</summary>
     public string Output => Workspace + ".Output";
 
+    /// <summary>The same buffer, writable: where Classify has the last layer write.</summary>
+    public string OutputBuffer => Workspace + ".OutputBuffer";
+
     /// <summary>The layer's outputs for a batch of <c>rows</c> samples.</summary>
     public string BatchOutput => Workspace + ".BatchOutput(rows)";
 

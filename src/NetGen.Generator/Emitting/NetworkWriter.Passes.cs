@@ -55,8 +55,7 @@ internal sealed partial class NetworkWriter
             CheckLength("output", Names.OutputSize);
             _w.Line();
             DeclareBuffers();
-            _w.Line($"Infer(input{BuffersArgument});");
-            _w.Line($"{Output}.CopyTo(output);");
+            _w.Line($"Infer(input, output{BuffersArgument});");
         }
 
         _w.Line();
@@ -81,7 +80,7 @@ internal sealed partial class NetworkWriter
         {
             CheckLength("input", Names.InputSize);
             DeclareBuffers();
-            _w.Line($"Infer(input{BuffersArgument});");
+            _w.Line($"Infer(input, {Names.Layer(Last, _plan).OutputBuffer}{BuffersArgument});");
             _w.Line($"return global::NetGen.ClassPrediction.FromOutputs({Output});");
         }
 
@@ -103,8 +102,7 @@ internal sealed partial class NetworkWriter
             {
                 using (_w.Block("for (int s = 0; s < count; s++)"))
                 {
-                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}){BuffersArgument});");
-                    _w.Line($"{Output}.CopyTo(outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}));");
+                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}), outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}){BuffersArgument});");
                 }
 
                 _w.Line();
@@ -294,11 +292,11 @@ internal sealed partial class NetworkWriter
     /// <summary>One sample through every layer, for inference.</summary>
     private void WriteInfer()
     {
-        _w.Line("/// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>");
+        _w.Line("/// <summary>One sample through every layer, for inference, the last writing into <paramref name=\"output\"/>: large layers share their rows with helper threads that are awake.</summary>");
         Generated();
-        using (_w.Block($"private void Infer({Names.ReadOnlySpan} x{BuffersParameter})"))
+        using (_w.Block($"private void Infer({Names.ReadOnlySpan} x, {Names.Span} output{BuffersParameter})"))
         {
-            Steps(_plan.Inference, new PassContext("x", "target", "float loss = "));
+            Steps(_plan.Inference, new PassContext("x", "target", "float loss = ", Output: "output"));
         }
 
         _w.Line();

@@ -160,18 +160,17 @@ namespace Samples.Digits
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
-            Infer(input);
-            _layer2.Output.CopyTo(output);
+            Infer(input, output);
         }
 
-        /// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>
+        /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void Infer(global::System.ReadOnlySpan<float> x)
+        private void Infer(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             // layer 1: z1 = W1 x + b1, a1 = ReLU(z1) (rows of W1 shared between cores while helper threads are awake)
             global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: true);
-            // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2)
-            global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
+            // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2) straight into output
+            global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, output, share: false);
         }
 
         /// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>
@@ -181,7 +180,7 @@ namespace Samples.Digits
         public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
-            Infer(input);
+            Infer(input, _layer2.OutputBuffer);
             return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
         }
 
@@ -197,8 +196,7 @@ namespace Samples.Digits
             {
                 for (int s = 0; s < count; s++)
                 {
-                    Infer(inputs.Slice(s * InputSize, InputSize));
-                    _layer2.Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
                 }
 
                 return;

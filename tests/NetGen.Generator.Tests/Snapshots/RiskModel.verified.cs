@@ -204,13 +204,12 @@ namespace Samples.Tabular
                 global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(RiskModel), nameof(input), input.Length, InputSize, nameof(InputSize));
                 global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(RiskModel), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
-                Infer(input);
-                _layer4.Output.CopyTo(output);
+                Infer(input, output);
             }
 
-            /// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>
+            /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-            private void Infer(global::System.ReadOnlySpan<float> x)
+            private void Infer(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
             {
                 // layer 1: z1 = W1 x + b1, a1 = LeakyReLU(0.2)(z1)
                 global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: false);
@@ -218,8 +217,8 @@ namespace Samples.Tabular
                 global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
                 // layer 3: z3 = W3 a2 + b3
                 global::NetGen.Internal.Dense<Layer3>.Forward(_parameters, _layer2.Output, _layer3, share: false);
-                // layer 4: z4 = W4 a3 + b4, a4 = sigmoid(z4)
-                global::NetGen.Internal.Dense<Layer4>.Forward(_parameters, _layer3.Output, _layer4, share: false);
+                // layer 4: z4 = W4 a3 + b4, a4 = sigmoid(z4) straight into output
+                global::NetGen.Internal.Dense<Layer4>.Forward(_parameters, _layer3.Output, _layer4, output, share: false);
             }
 
             /// <summary>Computes the outputs of n samples stored row after row.</summary>
@@ -234,8 +233,7 @@ namespace Samples.Tabular
                 {
                     for (int s = 0; s < count; s++)
                     {
-                        Infer(inputs.Slice(s * InputSize, InputSize));
-                        _layer4.Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                        Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
                     }
 
                     return;

@@ -132,18 +132,17 @@ namespace Samples.Embedded
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(TinyClassifier), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
             ThreadBuffers buffers = t_buffers ??= new ThreadBuffers(); // this thread's own
-            Infer(input, buffers);
-            buffers.layer2.Output.CopyTo(output);
+            Infer(input, output, buffers);
         }
 
-        /// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>
+        /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void Infer(global::System.ReadOnlySpan<float> x, ThreadBuffers buffers)
+        private void Infer(global::System.ReadOnlySpan<float> x, global::System.Span<float> output, ThreadBuffers buffers)
         {
             // layer 1: z1 = W1 x + b1, a1 = ReLU(z1)
             global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, buffers.layer1, share: false);
-            // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2)
-            global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, buffers.layer1.Output, buffers.layer2, share: false);
+            // layer 2: z2 = W2 a1 + b2, a2 = softmax(z2) straight into output
+            global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, buffers.layer1.Output, buffers.layer2, output, share: false);
         }
 
         /// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>
@@ -154,7 +153,7 @@ namespace Samples.Embedded
         {
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(TinyClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
             ThreadBuffers buffers = t_buffers ??= new ThreadBuffers(); // this thread's own
-            Infer(input, buffers);
+            Infer(input, buffers.layer2.OutputBuffer, buffers);
             return global::NetGen.ClassPrediction.FromOutputs(buffers.layer2.Output);
         }
 
@@ -171,8 +170,7 @@ namespace Samples.Embedded
             {
                 for (int s = 0; s < count; s++)
                 {
-                    Infer(inputs.Slice(s * InputSize, InputSize), buffers);
-                    buffers.layer2.Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize), buffers);
                 }
 
                 return;

@@ -279,13 +279,12 @@ namespace Samples.Vision
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(TinyCnn), nameof(input), input.Length, InputSize, nameof(InputSize));
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(TinyCnn), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
-            Infer(input);
-            _layer7.Output.CopyTo(output);
+            Infer(input, output);
         }
 
-        /// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>
+        /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void Infer(global::System.ReadOnlySpan<float> x)
+        private void Infer(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             // layer 1, convolution 1 × 12 × 12 → 4 × 10 × 10: z1[f, r, c] = b1[f] + sum over ch, u, v of K1[f, ch, u, v] x[ch, r + u, c + v], a1 = ReLU(z1)
             global::NetGen.Internal.Convolution<Layer1>.Forward(_parameters, x, _layer1);
@@ -299,8 +298,8 @@ namespace Samples.Vision
             global::NetGen.Internal.Dense<Layer5>.Forward(_parameters, _layer4.Output, _layer5, share: false);
             // layer 6, dropout in inference: z6 = a5
             global::NetGen.Internal.Dropout<Layer6>.Forward(_layer5.Output, _layer6, training: false);
-            // layer 7: z7 = W7 a6 + b7, a7 = softmax(z7)
-            global::NetGen.Internal.Dense<Layer7>.Forward(_parameters, _layer6.Output, _layer7, share: false);
+            // layer 7: z7 = W7 a6 + b7, a7 = softmax(z7) straight into output
+            global::NetGen.Internal.Dense<Layer7>.Forward(_parameters, _layer6.Output, _layer7, output, share: false);
         }
 
         /// <summary>The most probable class of one sample, and its probability: the largest of the softmax outputs.</summary>
@@ -310,7 +309,7 @@ namespace Samples.Vision
         public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(TinyCnn), nameof(input), input.Length, InputSize, nameof(InputSize));
-            Infer(input);
+            Infer(input, _layer7.OutputBuffer);
             return global::NetGen.ClassPrediction.FromOutputs(_layer7.Output);
         }
 
@@ -326,8 +325,7 @@ namespace Samples.Vision
             {
                 for (int s = 0; s < count; s++)
                 {
-                    Infer(inputs.Slice(s * InputSize, InputSize));
-                    _layer7.Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
                 }
 
                 return;

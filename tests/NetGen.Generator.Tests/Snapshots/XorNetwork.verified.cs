@@ -158,18 +158,17 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(XorNetwork), nameof(input), input.Length, InputSize, nameof(InputSize));
         global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(XorNetwork), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
-        Infer(input);
-        _layer2.Output.CopyTo(output);
+        Infer(input, output);
     }
 
-    /// <summary>One sample through every layer, for inference: large layers share their rows with helper threads that are awake.</summary>
+    /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-    private void Infer(global::System.ReadOnlySpan<float> x)
+    private void Infer(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
     {
         // layer 1: z1 = W1 x + b1, a1 = sigmoid(z1)
         global::NetGen.Internal.Dense<Layer1>.Forward(_parameters, x, _layer1, share: false);
-        // layer 2: z2 = W2 a1 + b2, a2 = sigmoid(z2)
-        global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, share: false);
+        // layer 2: z2 = W2 a1 + b2, a2 = sigmoid(z2) straight into output
+        global::NetGen.Internal.Dense<Layer2>.Forward(_parameters, _layer1.Output, _layer2, output, share: false);
     }
 
     /// <summary>The class of one sample, and its probability: 1 when the sigmoid output is at least 0.5, else 0.</summary>
@@ -179,7 +178,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
     public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
     {
         global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(XorNetwork), nameof(input), input.Length, InputSize, nameof(InputSize));
-        Infer(input);
+        Infer(input, _layer2.OutputBuffer);
         return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
     }
 
@@ -195,8 +194,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         {
             for (int s = 0; s < count; s++)
             {
-                Infer(inputs.Slice(s * InputSize, InputSize));
-                _layer2.Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
             }
 
             return;

@@ -100,6 +100,9 @@ public sealed class KernelWidthTests
         Check<TestLayer<N70, N129, Sigmoid, No>>();
         Check<TestLayer<N129, N31, Relu, Yes>>();
         Check<TestLayer<N16, N16, Linear, No>>();
+        Check<TestLayer<N16, N7, Tanh, No>>(); // rows in a block of four, then three (whole vectors: shared sums)
+        Check<TestLayer<N16, N3, Sigmoid, Yes>>();
+        Check<TestLayer<N16, N17, Leaky, No>>(); // two blocks of eight, then one row
         Check<TestLayer<N1, N70, Relu, No>>();
         Check<TestLayer<N7, N1, Linear, Yes>>();
     }

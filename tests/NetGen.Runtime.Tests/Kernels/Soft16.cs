@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NetGen.Internal.Kernels;
 
 namespace NetGen.Runtime.Tests.Kernels;
@@ -100,6 +101,8 @@ internal readonly struct Soft16 : ISimd<Lanes16>
 
         return sum;
     }
+
+    public static Vector128<float> Sum4(Lanes16 a, Lanes16 b, Lanes16 c, Lanes16 d) => Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
 
     private static Lanes16 Zip(Lanes16 a, Lanes16 b, Func<float, float, float> f)
     {

@@ -11,11 +11,11 @@ namespace NetGen.Internal.Kernels;
 internal static class Activations<TLayer>
     where TLayer : struct, ILayer
 {
-    /// <summary>a = act(z) over <paramref name="rows"/> rows; z and a may be the same buffer (nothing to do for the identity then).</summary>
+    /// <summary>a = act(z) over <paramref name="rows"/> rows; z and a may be the same buffer (nothing to do for the identity then) or apart (the caller's output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Activate(ref float z, ref float a, int rows)
     {
-        if (TLayer.Activation == Activation.Identity && !TLayer.KeepsPreActivation)
+        if (TLayer.Activation == Activation.Identity && !TLayer.KeepsPreActivation && Unsafe.AreSame(ref z, ref a))
         {
             return; // z is written where a is read: a = z already
         }
@@ -114,6 +114,14 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     /// <summary>Softmax of one row, stable: subtracting max z leaves it unchanged and keeps e^z finite.</summary>
     private static void Softmax(ref float z, ref float a)
     {
+#if NET9_0_OR_GREATER
+        if (TLayer.Units <= 4 && TLayer.VectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            SoftmaxInOneVector(ref z, ref a);
+            return;
+        }
+#endif
+
         // a plain comparison, not MathF.Max (which orders -0 below +0 and propagates NaN at a few instructions a
         // value): a NaN in z makes every output NaN either way, through its own e^(z - max) in the sum
         float max = z;
@@ -129,6 +137,55 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
         System.Numerics.Tensors.TensorPrimitives.Exp(outputs, outputs);
         System.Numerics.Tensors.TensorPrimitives.Multiply(outputs, 1f / System.Numerics.Tensors.TensorPrimitives.Sum<float>(outputs), outputs);
     }
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// Softmax of a row of up to four values in one 128-bit vector: no calls, where TensorPrimitives would take
+    /// e^z one value at a time (its vectors start at four). The same math as below, e^(z - max) through
+    /// Vector128.Exp (the polynomial of TensorPrimitives' vectors), each times 1 / sum. From .NET 9, which has
+    /// Vector128.Exp; the net8.0 build keeps the general path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SoftmaxInOneVector(ref float z, ref float a)
+    {
+        // Lanes past the row repeat z[0], so that they leave the max alone and their e^(z - max) stays finite,
+        // then are cleared before the sum. Loaded one value at a time: a vector load straight after the
+        // product's scalar stores would wait for them to reach the cache.
+        float z0 = z;
+        Vector128<float> v = Vector128.Create(
+            z0,
+            TLayer.Units > 1 ? Unsafe.Add(ref z, 1) : z0,
+            TLayer.Units > 2 ? Unsafe.Add(ref z, 2) : z0,
+            TLayer.Units > 3 ? Unsafe.Add(ref z, 3) : z0);
+
+        // max over the lanes by swapping neighbours, then halves (plain comparisons, as in the loop below)
+        Vector128<float> max = Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
+        max = Max(max, Vector128.Shuffle(max, Vector128.Create(2, 3, 0, 1)));
+        Vector128<float> inRow = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(TLayer.Units)).AsSingle();
+        Vector128<float> e = Vector128.Exp(v - max) & inRow;
+        Vector128<float> sum = e + Vector128.Shuffle(e, Vector128.Create(1, 0, 3, 2));
+        sum += Vector128.Shuffle(sum, Vector128.Create(2, 3, 0, 1));
+        Vector128<float> y = e * (Vector128<float>.One / sum);
+
+        a = y.ToScalar();
+        if (TLayer.Units > 1)
+        {
+            Unsafe.Add(ref a, 1) = y.GetElement(1);
+        }
+
+        if (TLayer.Units > 2)
+        {
+            Unsafe.Add(ref a, 2) = y.GetElement(2);
+        }
+
+        if (TLayer.Units > 3)
+        {
+            Unsafe.Add(ref a, 3) = y.GetElement(3);
+        }
+
+        static Vector128<float> Max(Vector128<float> x, Vector128<float> y) => Vector128.ConditionalSelect(Vector128.GreaterThan(y, x), y, x);
+    }
+#endif
 
     /// <summary>dE/dz = dE/da * act'(z), in place, over <paramref name="rows"/> rows, with act' written in terms of a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

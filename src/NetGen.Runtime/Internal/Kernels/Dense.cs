@@ -84,6 +84,17 @@ public static partial class Dense<TLayer>
         Activate(layer);
     }
 
+    /// <summary>
+    /// The last layer of one sample's inference: z = W x + b into <paramref name="layer"/>, then a = act(z)
+    /// straight into <paramref name="output"/>, the caller's span, so that Forward copies nothing after it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Forward(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, Span<float> output, bool share)
+    {
+        Product(parameters, x, layer, share);
+        Activate(ref layer.Z, ref MemoryMarshal.GetReference(output), 1);
+    }
+
     /// <summary>One sample's z = W x + b, without the activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Product(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, bool share)
@@ -216,6 +227,10 @@ public static partial class Dense<TLayer>
             FourInputRows.Product(ref w, ref b, ref x, ref z, start, blocks);
             start += 16 * blocks;
             count -= 16 * blocks;
+            if (count == 0)
+            {
+                return;
+            }
         }
 
         if (UseRow512)

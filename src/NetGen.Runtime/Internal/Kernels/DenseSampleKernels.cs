@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -49,16 +50,45 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
                     s3 = TSimd.MultiplyAdd(TSimd.Load(ref w3, i), xi, s3);
                 }
 
-                float t0 = TSimd.Sum(s0), t1 = TSimd.Sum(s1), t2 = TSimd.Sum(s2), t3 = TSimd.Sum(s3);
-                if (tail)
+                if (!tail)
                 {
-                    Tail.Dot4<TSimd, TVector>(ref w0, inputs, ref x, full, inputs, ref t0, ref t1, ref t2, ref t3);
+                    (TSimd.Sum4(s0, s1, s2, s3) + Vector128.LoadUnsafe(ref b, (nuint)j)).StoreUnsafe(ref z, (nuint)j);
+                    continue;
                 }
 
+                float t0 = TSimd.Sum(s0), t1 = TSimd.Sum(s1), t2 = TSimd.Sum(s2), t3 = TSimd.Sum(s3);
+                Tail.Dot4<TSimd, TVector>(ref w0, inputs, ref x, full, inputs, ref t0, ref t1, ref t2, ref t3);
                 Unsafe.Add(ref z, j) = t0 + Unsafe.Add(ref b, j);
                 Unsafe.Add(ref z, j + 1) = t1 + Unsafe.Add(ref b, j + 1);
                 Unsafe.Add(ref z, j + 2) = t2 + Unsafe.Add(ref b, j + 2);
                 Unsafe.Add(ref z, j + 3) = t3 + Unsafe.Add(ref b, j + 3);
+            }
+
+            if (!tail && j + 1 < end)
+            {
+                // the last two or three rows as one block of four whose missing rows repeat the last one,
+                // their sums shared as above, only the rows that are there stored
+                ref float w0 = ref Unsafe.Add(ref w, j * inputs);
+                ref float w1 = ref Unsafe.Add(ref w0, inputs);
+                ref float w2 = ref Unsafe.Add(ref w0, Math.Min(2, end - 1 - j) * inputs);
+                TVector s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero;
+                for (nint i = 0; i < full; i += lanes)
+                {
+                    TVector xi = TSimd.Load(ref x, i);
+                    s0 = TSimd.MultiplyAdd(TSimd.Load(ref w0, i), xi, s0);
+                    s1 = TSimd.MultiplyAdd(TSimd.Load(ref w1, i), xi, s1);
+                    s2 = TSimd.MultiplyAdd(TSimd.Load(ref w2, i), xi, s2);
+                }
+
+                Vector128<float> t = TSimd.Sum4(s0, s1, s2, s2);
+                Unsafe.Add(ref z, j) = t.ToScalar() + Unsafe.Add(ref b, j);
+                Unsafe.Add(ref z, j + 1) = t.GetElement(1) + Unsafe.Add(ref b, j + 1);
+                if (j + 2 < end)
+                {
+                    Unsafe.Add(ref z, j + 2) = t.GetElement(2) + Unsafe.Add(ref b, j + 2);
+                }
+
+                return;
             }
         }
 
@@ -106,16 +136,19 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
             s7 = TSimd.MultiplyAdd(TSimd.Load(ref r, 7 * inputs), xi, s7);
         }
 
-        float t0 = TSimd.Sum(s0), t1 = TSimd.Sum(s1), t2 = TSimd.Sum(s2), t3 = TSimd.Sum(s3);
-        float t4 = TSimd.Sum(s4), t5 = TSimd.Sum(s5), t6 = TSimd.Sum(s6), t7 = TSimd.Sum(s7);
-        if (full != inputs)
-        {
-            Tail.Dot4<TSimd, TVector>(ref w0, inputs, ref x, full, inputs, ref t0, ref t1, ref t2, ref t3);
-            Tail.Dot4<TSimd, TVector>(ref w4, inputs, ref x, full, inputs, ref t4, ref t5, ref t6, ref t7);
-        }
-
         ref float zj = ref Unsafe.Add(ref z, j);
         ref float bj = ref Unsafe.Add(ref b, j);
+        if (full == inputs)
+        {
+            (TSimd.Sum4(s0, s1, s2, s3) + Vector128.LoadUnsafe(ref bj)).StoreUnsafe(ref zj);
+            (TSimd.Sum4(s4, s5, s6, s7) + Vector128.LoadUnsafe(ref bj, 4)).StoreUnsafe(ref zj, 4);
+            return;
+        }
+
+        float t0 = TSimd.Sum(s0), t1 = TSimd.Sum(s1), t2 = TSimd.Sum(s2), t3 = TSimd.Sum(s3);
+        float t4 = TSimd.Sum(s4), t5 = TSimd.Sum(s5), t6 = TSimd.Sum(s6), t7 = TSimd.Sum(s7);
+        Tail.Dot4<TSimd, TVector>(ref w0, inputs, ref x, full, inputs, ref t0, ref t1, ref t2, ref t3);
+        Tail.Dot4<TSimd, TVector>(ref w4, inputs, ref x, full, inputs, ref t4, ref t5, ref t6, ref t7);
         zj = t0 + bj;
         Unsafe.Add(ref zj, 1) = t1 + Unsafe.Add(ref bj, 1);
         Unsafe.Add(ref zj, 2) = t2 + Unsafe.Add(ref bj, 2);

@@ -22,7 +22,7 @@ internal static class FourInputRows
     public static void Product(ref float w, ref float b, ref float x, ref float z, int start, int blocks)
     {
         // x0 x1 x2 x3 in each 128-bit lane
-        Vector128<float> x4 = Vector128.LoadUnsafe(ref x);
+        Vector128<float> x4 = Vector128.Create(x, Unsafe.Add(ref x, 1), Unsafe.Add(ref x, 2), Unsafe.Add(ref x, 3));
         Vector256<float> x8 = Vector256.Create(x4, x4);
         Vector512<float> xs = Vector512.Create(x8, x8);
 

@@ -29,6 +29,9 @@ public abstract class LayerWorkspace<TLayer>
     /// <summary>One sample's activations a = act(z): the layer's output.</summary>
     public ReadOnlySpan<float> Output => _a.Span;
 
+    /// <summary>The same buffer, for the last layer of a pass that writes its output where <see cref="Output"/> reads it.</summary>
+    public Span<float> OutputBuffer => _a.Span;
+
     /// <summary>One sample's dE/dz.</summary>
     public Span<float> Delta => _delta.Span;
 

@@ -56,6 +56,48 @@ internal interface ISimd<TVector>
 
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TVector value);
+
+    /// <summary>
+    /// The sums of four vectors' lanes, in lanes 0 to 3: the same bits as four calls of <see cref="Sum"/>, which
+    /// on x64 add neighbouring lanes, then pairs of those, then 128-bit blocks; here the four vectors share the
+    /// shuffles of each level instead of running four horizontal sums.
+    /// </summary>
+    static abstract Vector128<float> Sum4(TVector a, TVector b, TVector c, TVector d);
+}
+
+/// <summary>The first two levels of <see cref="ISimd{TVector}.Sum4"/> within each 128-bit block, at every width.</summary>
+internal static class PairwiseSums
+{
+    // Within each 128-bit block: [a0, a2, b0, b2] + [a1, a3, b1, b3] = neighbouring lanes' sums of a and of b
+    private const byte Evens = 0b10_00_10_00;
+    private const byte Odds = 0b11_01_11_01;
+
+    /// <summary>In each 128-bit block k: [sum of block k of a, of b, of c, of d], each summed as (x0 + x1) + (x2 + x3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Blocks(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        Vector512<float> ab = Avx512F.Shuffle(a, b, Evens) + Avx512F.Shuffle(a, b, Odds);
+        Vector512<float> cd = Avx512F.Shuffle(c, d, Evens) + Avx512F.Shuffle(c, d, Odds);
+        return Avx512F.Shuffle(ab, cd, Evens) + Avx512F.Shuffle(ab, cd, Odds);
+    }
+
+    /// <inheritdoc cref="Blocks(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Blocks(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        Vector256<float> ab = Avx.Shuffle(a, b, Evens) + Avx.Shuffle(a, b, Odds);
+        Vector256<float> cd = Avx.Shuffle(c, d, Evens) + Avx.Shuffle(c, d, Odds);
+        return Avx.Shuffle(ab, cd, Evens) + Avx.Shuffle(ab, cd, Odds);
+    }
+
+    /// <inheritdoc cref="Blocks(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Blocks(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+    {
+        Vector128<float> ab = Sse.Shuffle(a, b, Evens) + Sse.Shuffle(a, b, Odds);
+        Vector128<float> cd = Sse.Shuffle(c, d, Evens) + Sse.Shuffle(c, d, Odds);
+        return Sse.Shuffle(ab, cd, Evens) + Sse.Shuffle(ab, cd, Odds);
+    }
 }
 
 /// <summary>512-bit vectors: 16 floats.</summary>
@@ -113,6 +155,20 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            return Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
+        }
+
+        // blocks [0 1 2 3] -> [0+1, ., 2+3, .] -> (0+1) + (2+3), as Vector512.Sum adds its halves' sums
+        Vector512<float> blocks = PairwiseSums.Blocks(a, b, c, d);
+        Vector512<float> halves = blocks + Avx512F.Shuffle4x128(blocks, blocks, 0b10_11_00_01);
+        return halves.GetLower().GetLower() + halves.GetUpper().GetLower();
+    }
 }
 
 /// <summary>256-bit vectors: 8 floats.</summary>
@@ -170,6 +226,18 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        if (!Avx.IsSupported)
+        {
+            return Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
+        }
+
+        Vector256<float> blocks = PairwiseSums.Blocks(a, b, c, d);
+        return blocks.GetLower() + blocks.GetUpper();
+    }
 }
 
 /// <summary>128-bit vectors: 4 floats. Also the path of x86 machines without AVX2 and of Arm64.</summary>
@@ -228,6 +296,10 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) =>
+        Sse.IsSupported ? PairwiseSums.Blocks(a, b, c, d) : Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
 }
 
 /// <summary>Plain scalar code, one float at a time: machines without SIMD, and the debugger-friendly option.</summary>
@@ -279,4 +351,7 @@ internal readonly struct Scalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(float a, float b, float c, float d) => Vector128.Create(a, b, c, d);
 }
