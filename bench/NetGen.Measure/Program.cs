@@ -38,8 +38,9 @@ var busy = new Option<int>("--busy") { Description = "Threads that keep cores bu
 var loaded = new Command("loaded", "Predict of 1,024 samples while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls };
 loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls)));
 
-var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds };
-shapes.SetAction(p => Shapes.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(seconds)));
+var only = new Option<string?>("--only") { Description = "Measure only the operations whose name starts with this (predict, train-batch-256, ...), for a profiler" };
+var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds, only };
+shapes.SetAction(p => Shapes.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(seconds), p.GetValue(only)));
 
 var forward = new Command("forward", "One sample's Forward in a tight loop: ns per call, best of 30 rounds of 1M") { network };
 forward.SetAction(p => ForwardLoop.Run(p.GetValue(network)!));

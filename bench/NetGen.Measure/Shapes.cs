@@ -12,7 +12,7 @@ namespace NetGen.Measure;
 /// </summary>
 internal static class Shapes
 {
-    public static int Run(string networkName, int threads, double seconds)
+    public static int Run(string networkName, int threads, double seconds, string? only = null)
     {
         Parallelism.MaxThreads = threads;
         INetwork network = Networks.Create(networkName, 1);
@@ -49,6 +49,11 @@ internal static class Shapes
 
         void Measure(string operation, int samplesPerCall, Action call)
         {
+            if (only is not null && !operation.StartsWith(only, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             for (int i = 0; i < 3; i++)
             {
                 call(); // compile, size the buffers, wake the helpers

@@ -119,6 +119,39 @@ public sealed class ModelTests
     }
 
     /// <summary>
+    /// Per-sample SGD shares a later large layer's update between cores (by columns of W) whether or not the
+    /// first layer is large enough to share its own; small layers and the first one below the threshold do not.
+    /// </summary>
+    [Fact]
+    public void A_later_large_layer_shares_its_sgd_step_whatever_the_first_layer_does()
+    {
+        NetworkModel model = new(
+            "App",
+            EquatableArray<ContainingTypeModel>.Empty,
+            "Net",
+            "App.Net.g.cs",
+            24,
+            new LayerModel[]
+            {
+                new DenseLayerModel(1, 0, 24, 256, ActivationKind.ReLU, 0.01f, 0),                  // 6,144 weights
+                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 6400),              // 65,536
+                new DenseLayerModel(3, 4, 256, 5, ActivationKind.Softmax, 0.01f, 6400 + 65792),     // 1,280
+            }.ToEquatableArray(),
+            LossKind.CrossEntropy,
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
+
+        Planning.NetworkPlan plan = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default);
+        foreach (EquatableArray<Planning.Step> pass in new[] { plan.Sgd, plan.Sequence })
+        {
+            Assert.True(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
+            Assert.False(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 3).Share);
+        }
+
+        Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 1).Share);
+        Assert.False(plan.Sequence.Single(s => s.Kind == Planning.StepKind.SgdStepThenProduct).Share);
+    }
+
+    /// <summary>
     /// The kernels along a row of W run no wider than the row; the batch products along the units keep the
     /// layer's width. A row of 4 inputs at 512 bits would run all in the tail.
     /// </summary>

@@ -129,8 +129,9 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
                 break;
 
             case StepKind.SgdStep:
-                Comment($"layer {step.Layer}: dE/d{x} = {n.W}^T dE/d{n.Z} from {n.W} before the update{Derivative(step.Layer - 1)}; then {n.W} -= lr dE/d{n.Z} {x}^T, {n.B} -= lr dE/d{n.Z}{decay}");
-                W.Line($"{dense}.SgdStep({Names.Parameters}, {previous}, {n.Workspace}, learningRate, decay: {pass.Decay});");
+                string columns = step.Share && plan.SharesSample ? $" (columns of {n.W} shared between cores while helper threads are awake)" : string.Empty;
+                Comment($"layer {step.Layer}: dE/d{x} = {n.W}^T dE/d{n.Z} from {n.W} before the update{Derivative(step.Layer - 1)}; then {n.W} -= lr dE/d{n.Z} {x}^T, {n.B} -= lr dE/d{n.Z}{decay}{columns}");
+                W.Line($"{dense}.SgdStep({Names.Parameters}, {previous}, {n.Workspace}, learningRate, decay: {pass.Decay}, share: {Bool(step.Share)});");
                 break;
 
             case StepKind.SgdStepThenProduct:

@@ -50,7 +50,9 @@ internal static class Planner
         bool Drops(int number) => layers[number - 1].Layer is DropoutLayerModel;
 
         // Training shares a sample's forward pass only when the first layer's update is shared too: each
-        // thread then keeps the same rows of W1 in its cache for the product and for the update.
+        // thread then keeps the same rows of W1 in its cache for the product and for the update. A later
+        // large layer shares its update whatever the first does, by columns of W (each column's dE/dx and
+        // update are its own, and no other pass keeps those columns in one core's cache).
         bool trainingShares = sgd && first.SharesSample;
 
         // a step shares a sample's rows only on a layer large enough to split
@@ -78,14 +80,14 @@ internal static class Planner
             [
                 .. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, trainingShares), Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Where(HasBackward).Select(n => SgdStep(n, n == 1 && trainingShares)),
+                .. backwards.Where(HasBackward).Select(n => SgdStep(n, Shares(n, sgd))),
             ];
             sequence = !fusesSequence ? sgdSteps :
             [
                 new Step(StepKind.Activate, 1),
                 .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n, Training: Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Where(n => n > 1).Select(n => SgdStep(n)),
+                .. backwards.Where(n => n > 1).Select(n => SgdStep(n, Shares(n, sgd))),
                 new Step(StepKind.SgdStepThenProduct, 1, trainingShares),
             ];
         }

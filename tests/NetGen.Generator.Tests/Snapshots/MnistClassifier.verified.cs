@@ -345,7 +345,7 @@ namespace Samples.Digits
             // loss: E = -sum t ln a2 with a2 = softmax(z2), computed from z2; dE/dz2 = a2 - t
             float loss = global::NetGen.Internal.OutputLoss<Layer2>.CrossEntropy(_layer2, target);
             // layer 2: dE/da1 = W2^T dE/dz2 from W2 before the update, then dE/dz1 = dE/da1 * ReLU'(z1); then W2 -= lr dE/dz2 a1^T, b2 -= lr dE/dz2
-            global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f);
+            global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f, share: false);
             // layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it) (rows of W1 shared between cores while helper threads are awake)
             global::NetGen.Internal.Dense<Layer1>.SgdStep(_parameters, x, _layer1, learningRate, decay: 1f, share: true);
             _stepCount++;
@@ -413,7 +413,7 @@ namespace Samples.Digits
                 // loss: E = -sum t ln a2 with a2 = softmax(z2), computed from z2; dE/dz2 = a2 - t
                 loss += global::NetGen.Internal.OutputLoss<Layer2>.CrossEntropy(_layer2, target);
                 // layer 2: dE/da1 = W2^T dE/dz2 from W2 before the update, then dE/dz1 = dE/da1 * ReLU'(z1); then W2 -= lr dE/dz2 a1^T, b2 -= lr dE/dz2
-                global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f);
+                global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f, share: false);
                 // layer 1: this sample's step, W1 -= lr dE/dz1 x^T and b1 -= lr dE/dz1, and the next sample's
                 // z1 = W1 x + b1 from the updated weights, in one pass over W1 (rows of W1 shared between cores while helper threads are awake)
                 global::NetGen.Internal.Dense<Layer1>.SgdStepThenProduct(_parameters, x, next, _layer1, learningRate, decay: 1f, share: true);

@@ -536,11 +536,11 @@ namespace Samples.Vision
             // loss: E = -sum t ln a7 with a7 = softmax(z7), computed from z7; dE/dz7 = a7 - t
             float loss = global::NetGen.Internal.OutputLoss<Layer7>.CrossEntropy(_layer7, target);
             // layer 7: dE/da6 = W7^T dE/dz7 from W7 before the update; then W7 -= lr dE/dz7 a6^T, b7 -= lr dE/dz7
-            global::NetGen.Internal.Dense<Layer7>.SgdStep(_parameters, _layer6, _layer7, learningRate, decay: 1f);
+            global::NetGen.Internal.Dense<Layer7>.SgdStep(_parameters, _layer6, _layer7, learningRate, decay: 1f, share: false);
             // layer 6 backward: dE/da5 = m * dE/dz6, with this sample's mask, then dE/dz5 = dE/da5 * ReLU'(z5)
             global::NetGen.Internal.Dropout<Layer6>.Backward(_layer5, _layer6);
             // layer 5: dE/da4 = W5^T dE/dz5 from W5 before the update; then W5 -= lr dE/dz5 a4^T, b5 -= lr dE/dz5
-            global::NetGen.Internal.Dense<Layer5>.SgdStep(_parameters, _layer4, _layer5, learningRate, decay: 1f);
+            global::NetGen.Internal.Dense<Layer5>.SgdStep(_parameters, _layer4, _layer5, learningRate, decay: 1f, share: false);
             // layer 4 backward, 6 × 3 × 3 → 6 × 2 × 2: dE/da3[ch, i, j] = sum over the windows that hold (i, j) of dE/dz4[ch, r, c] / 4, then dE/dz3 = dE/da3 * tanh'(z3)
             global::NetGen.Internal.Pooling<Layer4>.Backward(_layer3, _layer4);
             // layer 3, 4 × 5 × 5 → 6 × 3 × 3: dE/da2 = dE/dz3 fully convolved with the flipped K3, from K3 before the update;
@@ -636,11 +636,11 @@ namespace Samples.Vision
                 // loss: E = -sum t ln a7 with a7 = softmax(z7), computed from z7; dE/dz7 = a7 - t
                 loss += global::NetGen.Internal.OutputLoss<Layer7>.CrossEntropy(_layer7, target);
                 // layer 7: dE/da6 = W7^T dE/dz7 from W7 before the update; then W7 -= lr dE/dz7 a6^T, b7 -= lr dE/dz7
-                global::NetGen.Internal.Dense<Layer7>.SgdStep(_parameters, _layer6, _layer7, learningRate, decay: 1f);
+                global::NetGen.Internal.Dense<Layer7>.SgdStep(_parameters, _layer6, _layer7, learningRate, decay: 1f, share: false);
                 // layer 6 backward: dE/da5 = m * dE/dz6, with this sample's mask, then dE/dz5 = dE/da5 * ReLU'(z5)
                 global::NetGen.Internal.Dropout<Layer6>.Backward(_layer5, _layer6);
                 // layer 5: dE/da4 = W5^T dE/dz5 from W5 before the update; then W5 -= lr dE/dz5 a4^T, b5 -= lr dE/dz5
-                global::NetGen.Internal.Dense<Layer5>.SgdStep(_parameters, _layer4, _layer5, learningRate, decay: 1f);
+                global::NetGen.Internal.Dense<Layer5>.SgdStep(_parameters, _layer4, _layer5, learningRate, decay: 1f, share: false);
                 // layer 4 backward, 6 × 3 × 3 → 6 × 2 × 2: dE/da3[ch, i, j] = sum over the windows that hold (i, j) of dE/dz4[ch, r, c] / 4, then dE/dz3 = dE/da3 * tanh'(z3)
                 global::NetGen.Internal.Pooling<Layer4>.Backward(_layer3, _layer4);
                 // layer 3, 4 × 5 × 5 → 6 × 3 × 3: dE/da2 = dE/dz3 fully convolved with the flipped K3, from K3 before the update;

@@ -343,7 +343,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         // loss: E = 1/2 sum (a2 - t)^2; dE/dz2 = (a2 - t) sigmoid'(z2), sigmoid' = a (1 - a)
         float loss = global::NetGen.Internal.OutputLoss<Layer2>.SquaredError(_layer2, target);
         // layer 2: dE/da1 = W2^T dE/dz2 from W2 before the update, then dE/dz1 = dE/da1 * sigmoid'(z1); then W2 -= lr dE/dz2 a1^T, b2 -= lr dE/dz2
-        global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f);
+        global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f, share: false);
         // layer 1: W1 -= lr dE/dz1 x^T, b1 -= lr dE/dz1 (no dE/dx: nothing consumes it)
         global::NetGen.Internal.Dense<Layer1>.SgdStep(_parameters, x, _layer1, learningRate, decay: 1f, share: false);
         _stepCount++;
@@ -411,7 +411,7 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
             // loss: E = 1/2 sum (a2 - t)^2; dE/dz2 = (a2 - t) sigmoid'(z2), sigmoid' = a (1 - a)
             loss += global::NetGen.Internal.OutputLoss<Layer2>.SquaredError(_layer2, target);
             // layer 2: dE/da1 = W2^T dE/dz2 from W2 before the update, then dE/dz1 = dE/da1 * sigmoid'(z1); then W2 -= lr dE/dz2 a1^T, b2 -= lr dE/dz2
-            global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f);
+            global::NetGen.Internal.Dense<Layer2>.SgdStep(_parameters, _layer1, _layer2, learningRate, decay: 1f, share: false);
             // layer 1: this sample's step, W1 -= lr dE/dz1 x^T and b1 -= lr dE/dz1, and the next sample's
             // z1 = W1 x + b1 from the updated weights, in one pass over W1
             global::NetGen.Internal.Dense<Layer1>.SgdStepThenProduct(_parameters, x, next, _layer1, learningRate, decay: 1f, share: false);

@@ -183,12 +183,26 @@ public static partial class Dense<TLayer>
     /// A layer after the first, one SGD step: dE/dx = W^T dE/dz sent back to <paramref name="previous"/> (from W
     /// before the update; then its dE/dz = dE/da * act'(z)), and W -= lr dE/dz x^T, b -= lr dE/dz in the same pass.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="share"/>, a large layer splits the columns of W (its inputs) with helper threads that
+    /// are awake: each column's dE/dx and update are its own, so the result is the same on any number of threads.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SgdStep<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay)
+    public static void SgdStep<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay, bool share)
         where TPrevious : struct, ILayer
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
-        BackwardTiles(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay);
+        BackwardBiases(ref p, ref layer.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay);
+        if (share && TLayer.SharesSample)
+        {
+            var phase = new SampleSgdColumnsPhase<TPrevious>(parameters, previous, layer, learningRate, decay);
+            PhaseRunner<SampleSgdColumnsPhase<TPrevious>>.In(ref layer.SampleSgdColumnsRunner).Run(ref phase, WorkerPool.ThreadsForSample(2 * SampleWork), default);
+        }
+        else
+        {
+            BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay, 0, TLayer.Inputs);
+        }
+
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
@@ -324,7 +338,65 @@ public static partial class Dense<TLayer>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardBiases(ref float p, ref float delta, ref float gb, bool sgd, float learningRate, float decay)
+    {
+        ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
+        if (UseRow512)
+        {
+            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
+        }
+        else if (UseRow256)
+        {
+            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
+        }
+        else if (UseRow128)
+        {
+            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
+        }
+        else
+        {
+            DenseSampleKernels<TLayer, Scalar, float>.BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardColumns(ref float p, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay, int start, int count)
+    {
+        ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        if (UseRow512)
+        {
+            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+        }
+        else if (UseRow256)
+        {
+            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+        }
+        else if (UseRow128)
+        {
+            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+        }
+        else
+        {
+            DenseSampleKernels<TLayer, Scalar, float>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+        }
+    }
+
     // ---- the per-sample phases threads share -------------------------------------------------------
+
+    /// <summary>
+    /// A later layer's SGD step, each thread its own columns of W: their dE/dx from W before the update, then
+    /// their update, in one pass (the biases are the caller's, before the phase).
+    /// </summary>
+    private readonly struct SampleSgdColumnsPhase<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay) : IPhase
+        where TPrevious : struct, ILayer
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Inputs, part, parts, DenseSampleKernels<TLayer, Scalar, float>.ColumnAlignment);
+            BackwardColumns(ref MemoryMarshal.GetArrayDataReference(parameters), ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay, start, count);
+        }
+    }
 
     /// <summary>z = W x + b, each thread its own rows of W, streamed from its own core's cache.</summary>
     private readonly struct SampleProductPhase(float[] parameters, DenseWorkspace<TLayer> layer) : IPhase

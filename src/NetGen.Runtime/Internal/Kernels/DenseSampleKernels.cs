@@ -312,6 +312,14 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardTiles(ref float w, ref float b, ref float x, ref float delta, ref float dx, ref float gw, ref float gb, bool sgd, float learningRate, float decay)
     {
+        BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
+        BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, 0, TLayer.Inputs);
+    }
+
+    /// <summary>The biases' part of <see cref="BackwardTiles"/>: b -= lr dE/dz (SGD), or dE/db += dE/dz.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardBiases(ref float b, ref float delta, ref float gb, bool sgd, float learningRate, float decay)
+    {
         if (sgd)
         {
             Elementwise.Map<TSimd, TVector, SgdBias<TLayer>>(ref b, ref delta, ref b, TLayer.Units, learningRate, decay);
@@ -320,10 +328,30 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
         {
             Elementwise.Map<TSimd, TVector, Add>(ref gb, ref delta, ref gb, TLayer.Units);
         }
-
-        var tile = new BackwardTile(sgd, learningRate, decay);
-        Tiles.Cover<TSimd, TVector, BackwardTile>(TLayer.Inputs, ref w, ref x, ref delta, ref dx, ref gw, ref tile);
     }
+
+    /// <summary>
+    /// The weights' part of <see cref="BackwardTiles"/> for the columns [start, start + count) of W (inputs of
+    /// the layer): dE/dx of those inputs and the update of those columns of every row, which no other columns
+    /// touch. Every column gets the same operations in the same order wherever a range starts, as long as it
+    /// starts at a multiple of <see cref="ColumnAlignment"/>, so threads may split the columns between them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardColumns(ref float w, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay, int start, int count)
+    {
+        var tile = new BackwardTile(sgd, learningRate, decay);
+        Tiles.Cover<TSimd, TVector, BackwardTile>(
+            count,
+            ref Unsafe.Add(ref w, start),
+            ref Unsafe.Add(ref x, start),
+            ref delta,
+            ref Unsafe.Add(ref dx, start),
+            ref sgd ? ref Unsafe.NullRef<float>() : ref Unsafe.Add(ref gw, start),
+            ref tile);
+    }
+
+    /// <summary>Columns a range of <see cref="BackwardColumns"/> starts at a multiple of: the widest tile's (four 512-bit vectors), a multiple of every width's.</summary>
+    public const int ColumnAlignment = 64;
 
     /// <summary>The work of one tile of <see cref="BackwardTiles"/>.</summary>
     private readonly struct BackwardTile(bool sgd, float learningRate, float decay) : ITile

@@ -74,6 +74,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal object? SampleProductRunner;
     internal object? SampleSgdRunner;
     internal object? SampleSgdThenProductRunner;
+    internal object? SampleSgdColumnsRunner;
     internal object? ForwardBatchRunner;
     internal object? ActivateBatchRunner;
     internal object? InputGradientRunner;
