@@ -254,7 +254,8 @@ public sealed class KernelWidthTests
         // accumulated gradients of a layer after the first, with dE/dx sent back
         var g = new float[p.Length];
         var dx = new float[n];
-        DenseSampleKernels<TLayer, TS, TV>.BackwardTiles(ref p[w0], ref p[b0], ref x[0], ref delta[0], ref dx[0], ref g[w0], ref g[b0], sgd: false, 0f, 1f);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref p[b0], ref delta[0], ref g[b0], sgd: false, 0f, 1f);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref p[w0], ref x[0], ref delta[0], ref dx[0], ref g[w0], sgd: false, 0f, 1f, 0, n);
         for (int i = 0; i < n; i++)
         {
             double sum = 0;
@@ -272,7 +273,18 @@ public sealed class KernelWidthTests
         float decay = TLayer.DecaysWeights ? 0.99f : 1f;
         var stepped = (float[])p.Clone();
         var dxSgd = new float[n];
-        DenseSampleKernels<TLayer, TS, TV>.BackwardTiles(ref stepped[w0], ref stepped[b0], ref x[0], ref delta[0], ref dxSgd[0], ref g[w0], ref g[b0], sgd: true, lr, decay);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref stepped[b0], ref delta[0], ref g[b0], sgd: true, lr, decay);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref stepped[w0], ref x[0], ref delta[0], ref dxSgd[0], ref g[w0], sgd: true, lr, decay, 0, n);
+
+        // the same step in two ranges of columns, as two threads split it, is the same bits
+        var split = (float[])p.Clone();
+        var dxSplit = new float[n];
+        int first = Math.Min(n, Tiles.ColumnAlignment);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref split[b0], ref delta[0], ref g[b0], sgd: true, lr, decay);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref split[w0], ref x[0], ref delta[0], ref dxSplit[0], ref g[w0], sgd: true, lr, decay, 0, first);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref split[w0], ref x[0], ref delta[0], ref dxSplit[0], ref g[w0], sgd: true, lr, decay, first, n - first);
+        Assert.Equal(stepped, split);
+        Assert.Equal(dxSgd, dxSplit);
         for (int j = 0; j < m; j++)
         {
             Near((p[b0 + j] * (double)decay) - (lr * delta[j]), stepped[b0 + j], what + $": b[{j}] after SGD");

@@ -141,7 +141,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
 #if NET9_0_OR_GREATER
     /// <summary>
     /// Softmax of a row of up to four values in one 128-bit vector: no calls, where TensorPrimitives would take
-    /// e^z one value at a time (its vectors start at four). The same math as below, e^(z - max) through
+    /// e^z one value at a time (its vectors start at four). The same math as Softmax's general path, e^(z - max) through
     /// Vector128.Exp (the polynomial of TensorPrimitives' vectors), each times 1 / sum. From .NET 9, which has
     /// Vector128.Exp; the net8.0 build keeps the general path.
     /// </summary>

@@ -156,8 +156,10 @@ public static partial class Dense<TLayer>
     public static void Backward<TPrevious>(float[] parameters, float[] gradients, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer)
         where TPrevious : struct, ILayer
     {
+        ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
         ref float g = ref MemoryMarshal.GetArrayDataReference(gradients);
-        BackwardTiles(ref MemoryMarshal.GetArrayDataReference(parameters), ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.Add(ref g, TLayer.WeightOffset), ref Unsafe.Add(ref g, TLayer.BiasOffset), sgd: false, 0f, 1f);
+        BackwardBiases(ref p, ref layer.DeltaStart, ref Unsafe.Add(ref g, TLayer.BiasOffset), sgd: false, 0f, 1f);
+        BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.Add(ref g, TLayer.WeightOffset), sgd: false, 0f, 1f, 0, TLayer.Inputs);
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
@@ -316,29 +318,6 @@ public static partial class Dense<TLayer>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardTiles(ref float p, ref float x, ref float delta, ref float dx, ref float gw, ref float gb, bool sgd, float learningRate, float decay)
-    {
-        ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
-        ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
-        if (UseRow512)
-        {
-            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
-        }
-        else if (UseRow256)
-        {
-            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
-        }
-        else if (UseRow128)
-        {
-            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
-        }
-        else
-        {
-            DenseSampleKernels<TLayer, Scalar, float>.BackwardTiles(ref w, ref b, ref x, ref delta, ref dx, ref gw, ref gb, sgd, learningRate, decay);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardBiases(ref float p, ref float delta, ref float gb, bool sgd, float learningRate, float decay)
     {
         ref float b = ref Unsafe.Add(ref p, TLayer.BiasOffset);
@@ -393,7 +372,7 @@ public static partial class Dense<TLayer>
     {
         public void Run(int part, int parts, ref float input)
         {
-            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Inputs, part, parts, DenseSampleKernels<TLayer, Scalar, float>.ColumnAlignment);
+            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Inputs, part, parts, Tiles.ColumnAlignment);
             BackwardColumns(ref MemoryMarshal.GetArrayDataReference(parameters), ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay, start, count);
         }
     }

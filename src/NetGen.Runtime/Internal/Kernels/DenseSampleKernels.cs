@@ -303,20 +303,7 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
         return bj;
     }
 
-    /// <summary>
-    /// A layer after the first, backward: dE/dx = W^T dE/dz, and either dE/dW += dE/dz x^T, dE/db += dE/dz
-    /// (<paramref name="sgd"/> false) or the SGD step applied straight to W and b, so dE/dW is never stored and
-    /// W is read once. dE/dx uses W before the update. Tiles of x (and of dE/dx) stay in registers while every
-    /// row passes over them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardTiles(ref float w, ref float b, ref float x, ref float delta, ref float dx, ref float gw, ref float gb, bool sgd, float learningRate, float decay)
-    {
-        BackwardBiases(ref b, ref delta, ref gb, sgd, learningRate, decay);
-        BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, 0, TLayer.Inputs);
-    }
-
-    /// <summary>The biases' part of <see cref="BackwardTiles"/>: b -= lr dE/dz (SGD), or dE/db += dE/dz.</summary>
+    /// <summary>The biases' part of a later layer's backward pass: b -= lr dE/dz (SGD), or dE/db += dE/dz.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardBiases(ref float b, ref float delta, ref float gb, bool sgd, float learningRate, float decay)
     {
@@ -331,10 +318,13 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
     }
 
     /// <summary>
-    /// The weights' part of <see cref="BackwardTiles"/> for the columns [start, start + count) of W (inputs of
-    /// the layer): dE/dx of those inputs and the update of those columns of every row, which no other columns
-    /// touch. Every column gets the same operations in the same order wherever a range starts, as long as it
-    /// starts at a multiple of <see cref="ColumnAlignment"/>, so threads may split the columns between them.
+    /// The weights' part of a later layer's backward pass, for the columns [start, start + count) of W (inputs
+    /// of the layer): dE/dx = W^T dE/dz of those inputs, and either dE/dW += dE/dz x^T (<paramref name="sgd"/>
+    /// false) or the SGD step applied straight to those columns of every row, so dE/dW is never stored and W is
+    /// read once; dE/dx uses W before the update. Tiles of x (and of dE/dx) stay in registers while every row
+    /// passes over them. No other columns touch these, and every column gets the same operations in the same
+    /// order wherever a range starts, as long as it starts at a multiple of <see cref="Tiles.ColumnAlignment"/>,
+    /// so threads may split the columns between them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardColumns(ref float w, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay, int start, int count)
@@ -350,10 +340,7 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
             ref tile);
     }
 
-    /// <summary>Columns a range of <see cref="BackwardColumns"/> starts at a multiple of: the widest tile's (four 512-bit vectors), a multiple of every width's.</summary>
-    public const int ColumnAlignment = 64;
-
-    /// <summary>The work of one tile of <see cref="BackwardTiles"/>.</summary>
+    /// <summary>The work of one tile of <see cref="BackwardColumns"/>.</summary>
     private readonly struct BackwardTile(bool sgd, float learningRate, float decay) : ITile
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -451,6 +438,9 @@ internal interface ITile
 /// </summary>
 internal static class Tiles
 {
+    /// <summary>Columns a range of a cover may start at a multiple of and meet the same tiles: the widest tile's (four 512-bit vectors), a multiple of every width's.</summary>
+    public const int ColumnAlignment = 64;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cover<TSimd, TVector, TTile>(nint length, ref float w, ref float x, ref float delta, ref float dx, ref float gw, ref TTile tile)
         where TSimd : struct, ISimd<TVector>

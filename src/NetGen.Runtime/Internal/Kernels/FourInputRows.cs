@@ -37,12 +37,9 @@ internal static class FourInputRows
             Vector512<float> p2 = Vector512.LoadUnsafe(ref rows, 32) * xs;
             Vector512<float> p3 = Vector512.LoadUnsafe(ref rows, 48) * xs;
 
-            // neighbouring products in pairs: per lane [p0: 01, 23, p1: 01, 23]
-            Vector512<float> s01 = Avx512F.Shuffle(p0, p1, 0b10_00_10_00) + Avx512F.Shuffle(p0, p1, 0b11_01_11_01);
-            Vector512<float> s23 = Avx512F.Shuffle(p2, p3, 0b10_00_10_00) + Avx512F.Shuffle(p2, p3, 0b11_01_11_01);
-
-            // then the pairs: per lane L [row L of p0, of p1, of p2, of p3] = z[L], z[4 + L], z[8 + L], z[12 + L]
-            Vector512<float> sums = Avx512F.Shuffle(s01, s23, 0b10_00_10_00) + Avx512F.Shuffle(s01, s23, 0b11_01_11_01);
+            // neighbouring products in pairs, then the pairs: per lane L [row L of p0, of p1, of p2, of p3]
+            // = z[L], z[4 + L], z[8 + L], z[12 + L]
+            Vector512<float> sums = PairwiseSums.Blocks(p0, p1, p2, p3);
             (Avx512F.PermuteVar16x32(sums, order) + Vector512.LoadUnsafe(ref b, (nuint)j)).StoreUnsafe(ref z, (nuint)j);
         }
     }
