@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.Internal.Kernels;
 
@@ -340,6 +341,11 @@ internal static class Gemm
                 Load<TS, TV, TN>(ref Unsafe.Add(ref c, 5 * p.CRow), valid, out c50, out c51, out c52, out c53);
             }
         }
+        else if (TE.ReadsC)
+        {
+            // the epilogue reads C (W, updated in place): ask for it now, while the sum runs
+            Prefetch<TV, TR, TN>(ref c, p.CRow);
+        }
 
         nint aRow = p.ARow, aStep = p.AStep;
         ref float a = ref Unsafe.Add(ref p.A, (r * aRow) + (block.Start * aStep));
@@ -458,6 +464,33 @@ internal static class Gemm
         s1 = TN.Value > 1 ? TS.Load(ref c, l) : TS.Zero;
         s2 = TN.Value > 2 ? TS.Load(ref c, 2 * l) : TS.Zero;
         s3 = TN.Value > 3 ? TS.Load(ref c, 3 * l) : TS.Zero;
+    }
+
+    /// <summary>
+    /// Asks for the lines of C the epilogue will read, at the start of the tile's sum: an update of W in place
+    /// reads W at the end of thousands of multiply-adds, too far ahead for the core to start the loads itself,
+    /// and W larger than L2 then stalls every tile on misses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<TV, TR, TN>(ref float c, nint cRow)
+        where TV : struct
+        where TR : IConstant
+        where TN : IConstant
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        nint bytes = TN.Value * Unsafe.SizeOf<TV>();
+        for (nint row = 0; row < TR.Value; row++)
+        {
+            byte* start = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref c, row * cRow));
+            for (nint offset = 0; offset < bytes; offset += 64)
+            {
+                Sse.Prefetch0(start + offset);
+            }
+        }
     }
 
     /// <summary>The steps [Start, End) of one block of the sum, and whether it is the first and the last.</summary>
