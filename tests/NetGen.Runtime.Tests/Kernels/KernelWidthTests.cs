@@ -132,6 +132,96 @@ public sealed class KernelWidthTests
         }
     }
 
+    [Fact]
+    public void A_partial_vector_writes_only_the_columns_of_the_product()
+    {
+        // The last columns of a product over B in panels run as one vector of which only the first lanes are
+        // columns (masked loads and stores where the processor has them): each value must be the chain of its
+        // sum through the epilogue, and nothing past the last row may be written (C may be the caller's span).
+        bool fused = System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Partial<Simd512, Vector512<float>>(fused);
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Partial<Simd256, Vector256<float>>(fused);
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Partial<Simd128, Vector128<float>>(fused);
+        }
+    }
+
+    private static void Partial<TS, TV>(bool fused)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        // 74 columns: 64 in full tiles, then 10, which every width ends with a partial vector
+        const int rows = 13, steps = 37, columns = 74, guard = 32;
+        const float sentinel = 12345f, scale = -0.25f;
+        var random = new DeterministicRandom(17);
+        float[] a = Random(ref random, rows * steps);
+        float[] b = Random(ref random, steps * columns);
+        float[] bias = Random(ref random, columns);
+        float[] old = Random(ref random, rows * columns);
+        int panelCount = (columns + Gemm.Panel - 1) / Gemm.Panel;
+        var packed = new float[panelCount * steps * Gemm.Panel];
+        for (int k = 0; k < steps; k++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                packed[((column / Gemm.Panel) * steps * Gemm.Panel) + (k * Gemm.Panel) + (column % Gemm.Panel)] = b[(k * columns) + column];
+            }
+        }
+
+        foreach (bool update in new[] { false, true })
+        {
+            var c = new float[(rows * columns) + guard];
+            old.CopyTo(c, 0);
+            c.AsSpan(rows * columns).Fill(sentinel);
+            var product = new Product
+            {
+                A = ref a[0], ARow = steps, AStep = 1, B = ref packed[0], BPanels = true, C = ref c[0], CRow = columns,
+                Bias = ref bias[0], Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps, Scale = scale, Decay = 1f,
+            };
+            if (update)
+            {
+                Gemm.Run<TS, TV, UpdateEpilogue<TestLayer<N16, N16, Linear, No>>>(ref product);
+            }
+            else
+            {
+                Gemm.Run<TS, TV, ForwardEpilogue<TestLayer<N16, N16, Linear, No>>>(ref product);
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int column = 0; column < columns; column++)
+                {
+                    float chain = 0f;
+                    for (int k = 0; k < steps; k++)
+                    {
+                        float x = a[(r * steps) + k], y = b[(k * columns) + column];
+                        chain = fused ? MathF.FusedMultiplyAdd(x, y, chain) : (x * y) + chain;
+                    }
+
+                    float before = old[(r * columns) + column];
+                    float expected = update
+                        ? (fused ? MathF.FusedMultiplyAdd(chain, scale, before) : (chain * scale) + before)
+                        : chain + bias[column];
+                    Assert.True(expected == c[(r * columns) + column], $"{typeof(TS).Name}, update {update}: C[{r}, {column}] is {c[(r * columns) + column]:R}, expected {expected:R}");
+                }
+            }
+
+            for (int i = rows * columns; i < c.Length; i++)
+            {
+                Assert.True(c[i] == sentinel, $"{typeof(TS).Name}, update {update}: the product wrote {c[i]:R} at {i}, past its last row");
+            }
+        }
+    }
+
     /// <summary>
     /// Whether a column of the blocked product is a chain of fused multiply-adds: the columns in vectors of the
     /// width, with FMA; without panels the emulated 512-bit width runs its last 8 and 4 columns as real 256-

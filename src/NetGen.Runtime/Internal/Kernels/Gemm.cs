@@ -529,12 +529,36 @@ internal static class Gemm
     }
 
     /// <summary>The first <paramref name="valid"/> values at <paramref name="source"/> in a vector, the other lanes 0.</summary>
-    /// <remarks>Inlined, without a call: a call in the tile would make the JIT keep its accumulators in memory.</remarks>
+    /// <remarks>
+    /// Inlined, without a call: a call in the tile would make the JIT keep its accumulators in memory. A masked
+    /// load where the processor has one (the lanes past <paramref name="valid"/> are not read); else one value at
+    /// a time into the vector on the stack, which a load of the whole vector then waits for.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV LoadPartial<TS, TV>(ref float source, int valid)
+    private static unsafe TV LoadPartial<TS, TV>(ref float source, int valid)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
+#if NET9_0_OR_GREATER
+        if (typeof(TV) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        {
+            fixed (float* address = &source)
+            {
+                Vector512<float> loaded = Avx512F.MaskLoad(address, FirstLanes512(valid), Vector512<float>.Zero);
+                return Unsafe.As<Vector512<float>, TV>(ref loaded);
+            }
+        }
+#endif
+
+        if (typeof(TV) == typeof(Vector256<float>) && Avx.IsSupported)
+        {
+            fixed (float* address = &source)
+            {
+                Vector256<float> loaded = Avx.MaskLoad(address, FirstLanes256(valid));
+                return Unsafe.As<Vector256<float>, TV>(ref loaded);
+            }
+        }
+
         TV vector = TS.Zero;
         ref float lanes = ref Unsafe.As<TV, float>(ref vector);
         for (int i = 0; i < valid; i++)
@@ -544,6 +568,52 @@ internal static class Gemm
 
         return vector;
     }
+
+    /// <summary>The first <paramref name="valid"/> lanes of <paramref name="vector"/> to <paramref name="target"/>; the memory past them is not touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreFirst<TV>(TV vector, ref float target, int valid)
+        where TV : struct
+    {
+#if NET9_0_OR_GREATER
+        if (typeof(TV) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        {
+            fixed (float* address = &target)
+            {
+                Avx512F.MaskStore(address, FirstLanes512(valid), Unsafe.As<TV, Vector512<float>>(ref vector));
+            }
+
+            return;
+        }
+#endif
+
+        if (typeof(TV) == typeof(Vector256<float>) && Avx.IsSupported)
+        {
+            fixed (float* address = &target)
+            {
+                Avx.MaskStore(address, FirstLanes256(valid), Unsafe.As<TV, Vector256<float>>(ref vector));
+            }
+
+            return;
+        }
+
+        ref float lanes = ref Unsafe.As<TV, float>(ref vector);
+        for (int i = 0; i < valid; i++)
+        {
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref lanes, i);
+        }
+    }
+
+#if NET9_0_OR_GREATER
+    /// <summary>A mask of the lanes below <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> FirstLanes512(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+#endif
+
+    /// <summary>A mask of the lanes below <paramref name="count"/> (the sign bit set), as AVX's masked loads and stores read it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FirstLanes256(int count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 
     /// <summary>
     /// The epilogue of a vector of which only the first <paramref name="valid"/> lanes are columns of C: it runs
@@ -559,10 +629,6 @@ internal static class Gemm
         TV target = TE.ReadsC ? LoadPartial<TS, TV>(ref c, valid) : TS.Zero;
         TV biases = TE.ReadsBias ? LoadPartial<TS, TV>(ref bias, valid) : TS.Zero;
         TE.Store<TS, TV>(sum, ref Unsafe.As<TV, float>(ref target), ref Unsafe.As<TV, float>(ref biases), p.Scale, p.Decay);
-        ref float lanes = ref Unsafe.As<TV, float>(ref target);
-        for (int i = 0; i < valid; i++)
-        {
-            Unsafe.Add(ref c, i) = Unsafe.Add(ref lanes, i);
-        }
+        StoreFirst(target, ref c, valid);
     }
 }
