@@ -202,27 +202,18 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     /// times 1 / sum; the sum is Vector512.Sum's, so a row's bits are its own on every path that calls this.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void SoftmaxInOne512(ref float z, ref float a)
+    private static void SoftmaxInOne512(ref float z, ref float a)
     {
-        Vector512<float> inRow = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(TLayer.Units)).AsSingle();
-        Vector512<float> v;
-        fixed (float* row = &z)
-        {
-            // lanes past the row repeat z[0]: they leave the max alone and their e^(z - max) stays finite
-            v = Avx512F.MaskLoad(row, inRow, Vector512.Create(z));
-        }
+        // lanes past the row repeat z[0]: they leave the max alone and their e^(z - max) stays finite
+        Vector512<float> v = FirstLanes.Load512(ref z, TLayer.Units, Vector512.Create(z));
 
         // max over the lanes: neighbours, pairs, fours, then halves swapped (plain comparisons, as in the loop below)
         Vector512<float> max = Max(v, Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
-        Vector512<float> e = Vector512.Exp(v - max) & inRow;
-        Vector512<float> y = e * (1f / Vector512.Sum(e));
-        fixed (float* row = &a)
-        {
-            Avx512F.MaskStore(row, inRow, y);
-        }
+        Vector512<float> e = Vector512.Exp(v - max) & FirstLanes.Mask512(TLayer.Units);
+        FirstLanes.Store512(e * (1f / Vector512.Sum(e)), ref a, TLayer.Units);
 
         static Vector512<float> Max(Vector512<float> x, Vector512<float> y) => Vector512.ConditionalSelect(Vector512.GreaterThan(y, x), y, x);
     }

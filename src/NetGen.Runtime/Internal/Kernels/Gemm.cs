@@ -535,28 +535,22 @@ internal static class Gemm
     /// a time into the vector on the stack, which a load of the whole vector then waits for.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe TV LoadPartial<TS, TV>(ref float source, int valid)
+    private static TV LoadPartial<TS, TV>(ref float source, int valid)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
 #if NET9_0_OR_GREATER
         if (typeof(TV) == typeof(Vector512<float>) && Avx512F.IsSupported)
         {
-            fixed (float* address = &source)
-            {
-                Vector512<float> loaded = Avx512F.MaskLoad(address, FirstLanes512(valid), Vector512<float>.Zero);
-                return Unsafe.As<Vector512<float>, TV>(ref loaded);
-            }
+            Vector512<float> loaded = FirstLanes.Load512(ref source, valid, Vector512<float>.Zero);
+            return Unsafe.As<Vector512<float>, TV>(ref loaded);
         }
 #endif
 
         if (typeof(TV) == typeof(Vector256<float>) && Avx.IsSupported)
         {
-            fixed (float* address = &source)
-            {
-                Vector256<float> loaded = Avx.MaskLoad(address, FirstLanes256(valid));
-                return Unsafe.As<Vector256<float>, TV>(ref loaded);
-            }
+            Vector256<float> loaded = FirstLanes.Load256(ref source, valid);
+            return Unsafe.As<Vector256<float>, TV>(ref loaded);
         }
 
         TV vector = TS.Zero;
@@ -571,28 +565,20 @@ internal static class Gemm
 
     /// <summary>The first <paramref name="valid"/> lanes of <paramref name="vector"/> to <paramref name="target"/>; the memory past them is not touched.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreFirst<TV>(TV vector, ref float target, int valid)
+    private static void StoreFirst<TV>(TV vector, ref float target, int valid)
         where TV : struct
     {
 #if NET9_0_OR_GREATER
         if (typeof(TV) == typeof(Vector512<float>) && Avx512F.IsSupported)
         {
-            fixed (float* address = &target)
-            {
-                Avx512F.MaskStore(address, FirstLanes512(valid), Unsafe.As<TV, Vector512<float>>(ref vector));
-            }
-
+            FirstLanes.Store512(Unsafe.As<TV, Vector512<float>>(ref vector), ref target, valid);
             return;
         }
 #endif
 
         if (typeof(TV) == typeof(Vector256<float>) && Avx.IsSupported)
         {
-            fixed (float* address = &target)
-            {
-                Avx.MaskStore(address, FirstLanes256(valid), Unsafe.As<TV, Vector256<float>>(ref vector));
-            }
-
+            FirstLanes.Store256(Unsafe.As<TV, Vector256<float>>(ref vector), ref target, valid);
             return;
         }
 
@@ -602,18 +588,6 @@ internal static class Gemm
             Unsafe.Add(ref target, i) = Unsafe.Add(ref lanes, i);
         }
     }
-
-#if NET9_0_OR_GREATER
-    /// <summary>A mask of the lanes below <paramref name="count"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> FirstLanes512(int count) =>
-        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
-#endif
-
-    /// <summary>A mask of the lanes below <paramref name="count"/> (the sign bit set), as AVX's masked loads and stores read it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> FirstLanes256(int count) =>
-        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 
     /// <summary>
     /// The epilogue of a vector of which only the first <paramref name="valid"/> lanes are columns of C: it runs
