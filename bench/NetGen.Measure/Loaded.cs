@@ -7,18 +7,25 @@ using System.Threading;
 namespace NetGen.Measure;
 
 /// <summary>
-/// Predict of 1,024 samples, call after call, while other threads keep every core busy: the distribution
-/// of the calls' times shows whether a call waits for a helper the OS has descheduled.
+/// Predict of 1,024 samples (or per-sample SGD on 64 samples: TrainSequential), call after call, while
+/// other threads keep every core busy: the distribution of the calls' times shows whether a call waits
+/// for a helper the OS has descheduled.
 /// </summary>
 internal static class Loaded
 {
-    public static int Run(string networkName, int threads, int busy, int calls)
+    public static int Run(string networkName, int threads, int busy, int calls, string operation)
     {
         Parallelism.MaxThreads = threads;
         INetwork network = Networks.Create(networkName, 1);
         const int Samples = 1024;
-        (float[] inputs, _) = Networks.RandomSamples(network, Samples, seed: 3);
+        (float[] inputs, float[] targets) = Networks.RandomSamples(network, Samples, seed: 3);
         float[] outputs = new float[Samples * network.OutputSize];
+        Action call = operation switch
+        {
+            "predict-1024" => () => network.Predict(inputs, outputs),
+            "train-sequential-64" => () => network.TrainSequential(inputs.AsSpan(0, 64 * network.InputSize), targets.AsSpan(0, 64 * network.OutputSize), 1e-4f),
+            _ => throw new ArgumentException($"--operation must be predict-1024 or train-sequential-64, not '{operation}'"),
+        };
 
         using var stop = new CancellationTokenSource();
         Thread[] spinners = [.. Enumerable.Range(0, busy).Select(_ => new Thread(() =>
@@ -40,7 +47,7 @@ internal static class Loaded
         for (int c = -10; c < calls; c++)
         {
             long start = Stopwatch.GetTimestamp();
-            network.Predict(inputs, outputs);
+            call();
             if (c >= 0)
             {
                 times[c] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -51,7 +58,7 @@ internal static class Loaded
         Array.Sort(times);
         double At(double q) => times[Math.Min(times.Length - 1, (int)(q * times.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"network\":\"{networkName}\",\"threads\":{threads},\"busy_threads\":{busy},\"calls\":{calls},\"median_ms\":{At(0.5):F3},\"p90_ms\":{At(0.9):F3},\"p99_ms\":{At(0.99):F3},\"max_ms\":{times[^1]:F3},\"mean_ms\":{times.Average():F3}}}"));
+            $"{{\"network\":\"{networkName}\",\"operation\":\"{operation}\",\"threads\":{threads},\"busy_threads\":{busy},\"calls\":{calls},\"median_ms\":{At(0.5):F3},\"p90_ms\":{At(0.9):F3},\"p99_ms\":{At(0.99):F3},\"max_ms\":{times[^1]:F3},\"mean_ms\":{times.Average():F3}}}"));
         return 0;
     }
 }

@@ -35,8 +35,9 @@ var latency = new Command("latency", "Per-call time distribution of Forward, Tra
 latency.SetAction(p => Latency.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(calls)));
 
 var busy = new Option<int>("--busy") { Description = "Threads that keep cores busy meanwhile", DefaultValueFactory = _ => Environment.ProcessorCount };
-var loaded = new Command("loaded", "Predict of 1,024 samples while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls };
-loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls)));
+var operation = new Option<string>("--operation") { Description = "predict-1024 or train-sequential-64 (per-sample SGD on 64 samples)", DefaultValueFactory = _ => "predict-1024" };
+var loaded = new Command("loaded", "Predict of 1,024 samples (or --operation) while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls, operation };
+loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls), p.GetValue(operation)!));
 
 var only = new Option<string?>("--only") { Description = "Measure only the operations whose name starts with this (predict, train-batch-256, ...), for a profiler" };
 var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds, only };

@@ -17,9 +17,10 @@ namespace NetGen.Internal;
 /// takes back every part a helper has not started (a helper the OS has descheduled, on a busy machine,
 /// costs the caller nothing then but the part itself), and waits only for parts already running. When it
 /// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
-/// work keeps the cores busy), the pool runs every part on the calling thread for a while (5 ms, doubling
-/// while the cores stay busy, up to 640 ms): two threads are then never much slower than one. Generated
-/// networks split their work so that the result is the same for any number of parts.
+/// work keeps the cores busy), the pool runs every part on the calling thread for a while: 5 ms, or
+/// doubling up to 640 ms while such waits cost more than the helpers save (<see cref="SoloSpells"/>), so
+/// that two threads are not slower than one on a busy machine. Generated networks split their work so
+/// that the result is the same for any number of parts.
 /// Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -33,13 +34,9 @@ public static class WorkerPool
     private static long s_minSampleWorkPerThread = 1L << 15;
 
     // While the clock is before s_soloUntil (Stopwatch ticks), every job runs on its calling thread alone:
-    // a recent job waited for a helper the OS had descheduled. s_soloTicks is how long the next such spell
-    // lasts; it doubles while jobs keep waiting, and returns to its minimum after a job on time.
+    // recent jobs waited for helpers the OS had descheduled longer than the helpers saved (s_spells decides).
     private static long s_soloUntil;
-    private static readonly long s_minSoloTicks = Stopwatch.Frequency / 200;  // 5 ms
-    private static readonly long s_maxSoloTicks = Stopwatch.Frequency * 64 / 100; // 640 ms
-    private static readonly long s_lateTicks = Stopwatch.Frequency / 10_000;  // 100 us
-    private static long s_soloTicks = s_minSoloTicks;
+    private static SoloSpells s_spells = SoloSpells.ForStopwatch();
 
     // One helper per extra processor, started with the pool so that no later call allocates them.
     private static Worker[] s_workers = CreateWorkers(Environment.ProcessorCount - 1, []);
@@ -186,29 +183,16 @@ public static class WorkerPool
             error ??= failure;
         }
 
-        NoteWait(ownDone - started, Stopwatch.GetTimestamp() - ownDone);
+        long done = Stopwatch.GetTimestamp();
+        long spell = s_spells.Note(ownDone - started, done - ownDone, parts - 1);
+        if (spell != 0)
+        {
+            Volatile.Write(ref s_soloUntil, done + spell);
+        }
 
         if (error is not null)
         {
             ExceptionDispatchInfo.Capture(error).Throw();
-        }
-    }
-
-    /// <summary>
-    /// After a parallel job: if the caller waited for its helpers much longer than its own part took, the
-    /// cores are busy with other work; run alone for a while, longer each time in a row.
-    /// </summary>
-    private static void NoteWait(long ownTicks, long waitTicks)
-    {
-        if (waitTicks > s_lateTicks + (ownTicks / 2))
-        {
-            long spell = s_soloTicks;
-            s_soloTicks = Math.Min(spell * 2, s_maxSoloTicks);
-            Volatile.Write(ref s_soloUntil, Stopwatch.GetTimestamp() + spell);
-        }
-        else if (s_soloTicks != s_minSoloTicks)
-        {
-            s_soloTicks = s_minSoloTicks;
         }
     }
 

@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+
+namespace NetGen.Internal;
+
+/// <summary>
+/// Decides when <see cref="WorkerPool"/> runs its jobs on the calling thread alone for a while (a spell),
+/// from what each parallel job gave and cost. A job is late when the caller waited for its helpers much
+/// longer than its own part took: a helper was descheduled, because other work keeps the cores busy. Helpers
+/// on time save the caller their parts (its own part's time, for each of them); waiting costs what it
+/// lasts. A late job starts a spell; the spell doubles (up to the longest) unless the helpers saved since the
+/// last late job at least twice what this one cost, and is the shortest otherwise. Jobs on time whose waits
+/// cost more than their parts save (tiny parts, a helper slow to start) start one too, once that loss passes
+/// the late mark. So on a machine where a second thread loses more than it gains, the pool ends up alone,
+/// probing now and then; where it gains, spells stay short and rare.
+/// </summary>
+/// <remarks>Not thread-safe: only the thread that holds the pool notes its jobs.</remarks>
+internal struct SoloSpells
+{
+    private readonly long _shortestTicks, _longestTicks, _lateTicks, _maxCreditTicks;
+    private long _nextTicks;
+
+    // What helpers saved the caller since the last spell, net of the waits, at most _maxCreditTicks: a long
+    // good run must not hide for long that the machine has become busy.
+    private long _savedTicks;
+
+    /// <summary>Spells from <paramref name="shortestTicks"/> to <paramref name="longestTicks"/>; a job is late past <paramref name="lateTicks"/> of waiting (and half the caller's part).</summary>
+    public SoloSpells(long shortestTicks, long longestTicks, long lateTicks, long maxCreditTicks)
+    {
+        _shortestTicks = shortestTicks;
+        _longestTicks = longestTicks;
+        _lateTicks = lateTicks;
+        _maxCreditTicks = maxCreditTicks;
+        _nextTicks = shortestTicks;
+    }
+
+    /// <summary>The spells the pool uses: 5 ms to 640 ms, late past 100 us (and half the caller's part), at most 50 ms of credit.</summary>
+    public static SoloSpells ForStopwatch() => new(
+        shortestTicks: Stopwatch.Frequency / 200,
+        longestTicks: Stopwatch.Frequency * 64 / 100,
+        lateTicks: Stopwatch.Frequency / 10_000,
+        maxCreditTicks: Stopwatch.Frequency / 20);
+
+    /// <summary>
+    /// Notes a parallel job: the caller's own part took <paramref name="ownTicks"/>, then it waited
+    /// <paramref name="waitTicks"/> for its <paramref name="helpers"/> helpers. Returns how long to run alone
+    /// from now, or 0 to go on in parallel.
+    /// </summary>
+    public long Note(long ownTicks, long waitTicks, int helpers)
+    {
+        long saved = Math.Min(_savedTicks + (ownTicks * helpers) - waitTicks, _maxCreditTicks);
+        bool late = waitTicks > _lateTicks + (ownTicks / 2);
+        if (!late && saved > -_lateTicks)
+        {
+            _savedTicks = saved;
+            return 0;
+        }
+
+        // saved is net of this wait: the helpers saved less than twice what it cost when saved < waitTicks
+        long spell = saved < waitTicks ? Math.Min(_nextTicks * 2, _longestTicks) : _shortestTicks;
+        _nextTicks = spell;
+        _savedTicks = 0;
+        return spell;
+    }
+}
