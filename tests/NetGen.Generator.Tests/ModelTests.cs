@@ -120,7 +120,8 @@ public sealed class ModelTests
 
     /// <summary>
     /// Per-sample SGD shares a later large layer's update between cores (by columns of W) whether or not the
-    /// first layer is large enough to share its own; small layers and the first one below the threshold do not.
+    /// first layer is large enough to share its own, from 262,144 weights; smaller layers and the first one
+    /// below the threshold do not.
     /// </summary>
     [Fact]
     public void A_later_large_layer_shares_its_sgd_step_whatever_the_first_layer_does()
@@ -133,9 +134,10 @@ public sealed class ModelTests
             24,
             new LayerModel[]
             {
-                new DenseLayerModel(1, 0, 24, 256, ActivationKind.ReLU, 0.01f, 0),                  // 6,144 weights
-                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 6400),              // 65,536
-                new DenseLayerModel(3, 4, 256, 5, ActivationKind.Softmax, 0.01f, 6400 + 65792),     // 1,280
+                new DenseLayerModel(1, 0, 24, 256, ActivationKind.ReLU, 0.01f, 0),                     // 6,144 weights
+                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 6400),                 // 65,536
+                new DenseLayerModel(3, 4, 256, 1024, ActivationKind.ReLU, 0.01f, 72192),               // 262,144
+                new DenseLayerModel(4, 6, 1024, 5, ActivationKind.Softmax, 0.01f, 72192 + 263168),     // 5,120
             }.ToEquatableArray(),
             LossKind.CrossEntropy,
             new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
@@ -143,12 +145,48 @@ public sealed class ModelTests
         Planning.NetworkPlan plan = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default);
         foreach (EquatableArray<Planning.Step> pass in new[] { plan.Sgd, plan.Sequence })
         {
-            Assert.True(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
-            Assert.False(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 3).Share);
+            Assert.True(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 3).Share);
+            Assert.False(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 4).Share);
+
+            // large enough to split one sample's product, but its W stays in one core's cache unsplit
+            Assert.False(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
         }
 
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 1).Share);
         Assert.False(plan.Sequence.Single(s => s.Kind == Planning.StepKind.SgdStepThenProduct).Share);
+
+        // inference shares every layer large enough to split, which writes nothing back
+        Assert.True(plan.Inference.Single(s => s.Layer == 2).Share);
+    }
+
+    /// <summary>
+    /// Training shares a later layer's forward pass as it shares its update: a 256 x 256 layer after a first
+    /// layer that shares neither, a 784 x 256 first layer that shares both, and the 256 x 256 layer after it
+    /// still not (its W would move between the cores' caches on every sample).
+    /// </summary>
+    [Fact]
+    public void A_later_layer_shares_its_training_forward_pass_only_with_its_update()
+    {
+        NetworkModel model = new(
+            "App",
+            EquatableArray<ContainingTypeModel>.Empty,
+            "Net",
+            "App.Net.g.cs",
+            784,
+            new LayerModel[]
+            {
+                new DenseLayerModel(1, 0, 784, 256, ActivationKind.ReLU, 0.01f, 0),                    // 200,704 weights
+                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 200960),               // 65,536
+                new DenseLayerModel(3, 4, 256, 10, ActivationKind.Softmax, 0.01f, 200960 + 65792),     // 2,560
+            }.ToEquatableArray(),
+            LossKind.CrossEntropy,
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
+
+        Planning.NetworkPlan plan = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default);
+        Assert.True(plan.Sgd.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 1).Share);
+        Assert.True(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 1).Share);
+        Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 2).Share);
+        Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
     }
 
     /// <summary>

@@ -62,6 +62,17 @@ public partial class DeepNet;
 [Dense(5)] [Softmax]
 public partial class PaddedRowsNet;
 
+/// <summary>
+/// A later layer large enough (512 x 512 weights) that per-sample SGD splits its step between cores by
+/// columns of W; the first layer, 8 x 512, is too small to split its own.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(8)]
+[Dense(512)] [ReLU]
+[Dense(512)] [ReLU]
+[Dense(3)] [Softmax]
+public partial class ColumnSplitNet;
+
 /// <summary>The MNIST shape of the contract.</summary>
 [Network(Loss = Loss.CrossEntropy)]
 [Input(784)] [Dense(128)] [ReLU] [Dense(10, Activation.Softmax)]

@@ -16,6 +16,16 @@ internal static class Planner
     /// </summary>
     public const long SampleSplitMinimum = 8192;
 
+    /// <summary>
+    /// A layer after the first shares one sample's training steps between cores only from this many weights
+    /// (1 MB of W). Its update splits W by columns while its forward pass reads W by rows, so a split moves
+    /// the lines one core wrote into the other core's cache on every sample; a smaller W stays in one core's
+    /// L2 when it is not split, and the moves cost more than the split saves (784-256-256-256-10's
+    /// TrainSequential on two Zen 4 cores: 26K samples/s with its 256 x 256 layers split, 40K without, one
+    /// thread 32K); 784-1024-1024-10's 1,024 x 1,024 layer, streamed from L3 either way, gains from it.
+    /// </summary>
+    public const long TrainingSampleSplitMinimum = 1 << 18;
+
     /// <summary>Batches from this many samples go through matrix products (4: where the products overtook one sample at a time).</summary>
     public const int MatrixProductBatch = 4;
 
@@ -52,11 +62,15 @@ internal static class Planner
         // Training shares a sample's forward pass only when the first layer's update is shared too: each
         // thread then keeps the same rows of W1 in its cache for the product and for the update. A later
         // large layer shares its update whatever the first does, by columns of W (each column's dE/dx and
-        // update are its own, and no other pass keeps those columns in one core's cache).
+        // update are its own), and only from TrainingSampleSplitMinimum weights.
         bool trainingShares = sgd && first.SharesSample;
 
         // a step shares a sample's rows only on a layer large enough to split
         bool Shares(int number, bool wanted) => wanted && layers[number - 1].SharesSample;
+
+        // per-sample training shares a later layer only when its W is too large to stay in one core's cache
+        bool SharesTraining(int number, bool wanted) =>
+            Shares(number, wanted) && (number == 1 || (long)layers[number - 1].Layer.Inputs * layers[number - 1].Layer.Units >= TrainingSampleSplitMinimum);
 
         // the SGD step of a layer with parameters; a layer without sends dE/dx back like any backward step
         Step SgdStep(int n, bool share = false) => layers[n - 1].Layer.HasParameters ? new Step(StepKind.SgdStep, n, share) : new Step(StepKind.Backward, n);
@@ -78,16 +92,16 @@ internal static class Planner
         {
             sgdSteps =
             [
-                .. numbers.Select(n => new Step(StepKind.Forward, n, Shares(n, trainingShares), Drops(n))),
+                .. numbers.Select(n => new Step(StepKind.Forward, n, SharesTraining(n, trainingShares), Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Where(HasBackward).Select(n => SgdStep(n, Shares(n, sgd))),
+                .. backwards.Where(HasBackward).Select(n => SgdStep(n, SharesTraining(n, sgd))),
             ];
             sequence = !fusesSequence ? sgdSteps :
             [
                 new Step(StepKind.Activate, 1),
                 .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n, Training: Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
-                .. backwards.Where(n => n > 1).Select(n => SgdStep(n, Shares(n, sgd))),
+                .. backwards.Where(n => n > 1).Select(n => SgdStep(n, SharesTraining(n, sgd))),
                 new Step(StepKind.SgdStepThenProduct, 1, trainingShares),
             ];
         }
