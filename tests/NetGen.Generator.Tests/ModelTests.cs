@@ -126,21 +126,7 @@ public sealed class ModelTests
     [Fact]
     public void A_later_large_layer_shares_its_sgd_step_whatever_the_first_layer_does()
     {
-        NetworkModel model = new(
-            "App",
-            EquatableArray<ContainingTypeModel>.Empty,
-            "Net",
-            "App.Net.g.cs",
-            24,
-            new LayerModel[]
-            {
-                new DenseLayerModel(1, 0, 24, 256, ActivationKind.ReLU, 0.01f, 0),                     // 6,144 weights
-                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 6400),                 // 65,536
-                new DenseLayerModel(3, 4, 256, 1024, ActivationKind.ReLU, 0.01f, 72192),               // 262,144
-                new DenseLayerModel(4, 6, 1024, 5, ActivationKind.Softmax, 0.01f, 72192 + 263168),     // 5,120
-            }.ToEquatableArray(),
-            LossKind.CrossEntropy,
-            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
+        NetworkModel model = SgdClassifier(24, 256, 256, 1024, 5); // 6,144, 65,536, 262,144 and 5,120 weights
 
         Planning.NetworkPlan plan = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default);
         foreach (EquatableArray<Planning.Step> pass in new[] { plan.Sgd, plan.Sequence })
@@ -160,33 +146,44 @@ public sealed class ModelTests
     }
 
     /// <summary>
-    /// Training shares a later layer's forward pass as it shares its update: a 256 x 256 layer after a first
-    /// layer that shares neither, a 784 x 256 first layer that shares both, and the 256 x 256 layer after it
-    /// still not (its W would move between the cores' caches on every sample).
+    /// Training shares a later layer's forward pass only as it shares its update: after a 784 x 256 first layer
+    /// that shares both, a 256 x 256 layer shares neither (its W would move between the cores' caches on every
+    /// sample).
     /// </summary>
     [Fact]
     public void A_later_layer_shares_its_training_forward_pass_only_with_its_update()
     {
-        NetworkModel model = new(
-            "App",
-            EquatableArray<ContainingTypeModel>.Empty,
-            "Net",
-            "App.Net.g.cs",
-            784,
-            new LayerModel[]
-            {
-                new DenseLayerModel(1, 0, 784, 256, ActivationKind.ReLU, 0.01f, 0),                    // 200,704 weights
-                new DenseLayerModel(2, 2, 256, 256, ActivationKind.ReLU, 0.01f, 200960),               // 65,536
-                new DenseLayerModel(3, 4, 256, 10, ActivationKind.Softmax, 0.01f, 200960 + 65792),     // 2,560
-            }.ToEquatableArray(),
-            LossKind.CrossEntropy,
-            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
+        NetworkModel model = SgdClassifier(784, 256, 256, 10); // 200,704, 65,536 and 2,560 weights
 
         Planning.NetworkPlan plan = Planning.Planner.Plan(model, Planning.GeneratorOptions.Default);
         Assert.True(plan.Sgd.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 1).Share);
         Assert.True(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 1).Share);
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 2).Share);
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
+    }
+
+    /// <summary>A dense network trained by SGD on cross-entropy: ReLU layers of the given sizes, then a softmax layer.</summary>
+    private static NetworkModel SgdClassifier(int inputs, params int[] units)
+    {
+        var layers = new LayerModel[units.Length];
+        int offset = 0, width = inputs;
+        for (int i = 0; i < units.Length; i++)
+        {
+            ActivationKind activation = i == units.Length - 1 ? ActivationKind.Softmax : ActivationKind.ReLU;
+            layers[i] = new DenseLayerModel(i + 1, 2 * i, width, units[i], activation, 0.01f, offset);
+            offset += (width * units[i]) + units[i];
+            width = units[i];
+        }
+
+        return new NetworkModel(
+            "App",
+            EquatableArray<ContainingTypeModel>.Empty,
+            "Net",
+            "App.Net.g.cs",
+            inputs,
+            layers.ToEquatableArray(),
+            LossKind.CrossEntropy,
+            new OptimizerModel(OptimizerKind.Sgd, 0.9f, 0.9f, 0.999f, 1e-8f, 0f));
     }
 
     /// <summary>
