@@ -18,7 +18,7 @@ namespace NetGen.Internal;
 internal struct SoloSpells
 {
     private readonly long _shortestTicks, _longestTicks, _lateTicks, _maxCreditTicks;
-    private long _nextTicks;
+    private long _lastSpellTicks;
 
     // What helpers saved the caller since the last spell, net of the waits, at most _maxCreditTicks: a long
     // good run must not hide for long that the machine has become busy.
@@ -31,7 +31,7 @@ internal struct SoloSpells
         _longestTicks = longestTicks;
         _lateTicks = lateTicks;
         _maxCreditTicks = maxCreditTicks;
-        _nextTicks = shortestTicks;
+        _lastSpellTicks = shortestTicks;
     }
 
     /// <summary>The spells the pool uses: 5 ms to 640 ms, late past 100 us (and half the caller's part), at most 50 ms of credit.</summary>
@@ -57,8 +57,8 @@ internal struct SoloSpells
         }
 
         // saved is net of this wait: the helpers saved less than twice what it cost when saved < waitTicks
-        long spell = saved < waitTicks ? Math.Min(_nextTicks * 2, _longestTicks) : _shortestTicks;
-        _nextTicks = spell;
+        long spell = saved < waitTicks ? Math.Min(_lastSpellTicks * 2, _longestTicks) : _shortestTicks;
+        _lastSpellTicks = spell;
         _savedTicks = 0;
         return spell;
     }
