@@ -44,7 +44,7 @@ internal static class Planner
             layer,
             VectorBits: options.ScalarKernels ? 0 : WidestFitting(VectorLength(layer)),
             RowVectorBits: options.ScalarKernels ? 0 : WidestFitting(layer is DenseLayerModel ? layer.Inputs : VectorLength(layer)),
-            SharesSample: layer is DenseLayerModel && (long)layer.Inputs * layer.Units >= SampleSplitMinimum,
+            SharesSample: layer is DenseLayerModel && Weights(layer) >= SampleSplitMinimum,
             FusesActivation: layer is DenseLayerModel && layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU,
             KeepsPreActivation: layer == model.LastLayer && fusedLoss,
             DecaysWeights: sgd && layer.HasParameters && model.Optimizer.WeightDecay != 0f)).ToList();
@@ -70,7 +70,7 @@ internal static class Planner
 
         // per-sample training shares a later layer only when its W is too large to stay in one core's cache
         bool SharesTraining(int number, bool wanted) =>
-            Shares(number, wanted) && (number == 1 || (long)layers[number - 1].Layer.Inputs * layers[number - 1].Layer.Units >= TrainingSampleSplitMinimum);
+            Shares(number, wanted) && (number == 1 || Weights(layers[number - 1].Layer) >= TrainingSampleSplitMinimum);
 
         // the SGD step of a layer with parameters; a layer without sends dE/dx back like any backward step
         Step SgdStep(int n, bool share = false) => layers[n - 1].Layer.HasParameters ? new Step(StepKind.SgdStep, n, share) : new Step(StepKind.Backward, n);
@@ -143,6 +143,9 @@ internal static class Planner
             trainable,
             weights);
     }
+
+    /// <summary>A dense layer's weights: inputs times units.</summary>
+    private static long Weights(LayerModel layer) => (long)layer.Inputs * layer.Units;
 
     /// <summary>
     /// The length the layer's vectors run along: a dense layer's widest dimension; the output rows of a
