@@ -63,6 +63,17 @@ public partial class DeepNet;
 public partial class PaddedRowsNet;
 
 /// <summary>
+/// A layer of 300 inputs and 256 units, large enough that the weight-gradient product packs X in panels of 16
+/// inputs (the last panel 12 inputs and 4 lanes of padding) and reads dE/dZ from a copy with padded rows.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(8)]
+[Dense(300)] [ReLU]
+[Dense(256)] [ReLU]
+[Dense(3)] [Softmax]
+public partial class PackedInputsNet;
+
+/// <summary>
 /// A later layer large enough (512 x 512 weights) that per-sample SGD splits its step between cores by
 /// columns of W; the first layer, 8 x 512, is too small to split its own.
 /// </summary>

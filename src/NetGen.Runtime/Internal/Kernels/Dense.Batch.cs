@@ -46,7 +46,7 @@ public static partial class Dense<TLayer>
     {
         if (DenseWorkspace<TLayer>.PadsWeightRows)
         {
-            PadWeightRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset), ref layer.WeightRows);
+            PadRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset), TLayer.Inputs, ref layer.WeightRows, DenseWorkspace<TLayer>.WeightRowStride, TLayer.Units);
         }
 
         var phase = new InputGradientBatchPhase<TPrevious>(parameters, previous, layer, rows);
@@ -62,7 +62,7 @@ public static partial class Dense<TLayer>
     {
         float scale = -learningRate / rows;
         var phase = new WeightsBatchPhase<UpdateEpilogue<TLayer>>(parameters, layer, rows, scale, decay);
-        PhaseRunner<WeightsBatchPhase<UpdateEpilogue<TLayer>>>.In(ref layer.WeightsRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), x);
+        PhaseRunner<WeightsBatchPhase<UpdateEpilogue<TLayer>>>.In(ref layer.WeightsRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), PrepareWeightProduct(x, layer, rows));
         BiasBatch(ref layer.BatchDelta, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.BiasOffset), rows, scale, decay, update: true);
     }
 
@@ -72,8 +72,29 @@ public static partial class Dense<TLayer>
     {
         float scale = 1f / rows;
         var phase = new WeightsBatchPhase<ScaleEpilogue>(gradients, layer, rows, scale, 1f);
-        PhaseRunner<WeightsBatchPhase<ScaleEpilogue>>.In(ref layer.GradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), x);
+        PhaseRunner<WeightsBatchPhase<ScaleEpilogue>>.In(ref layer.GradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), PrepareWeightProduct(x, layer, rows));
         BiasBatch(ref layer.BatchDelta, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(gradients), TLayer.BiasOffset), rows, scale, 1f, update: false);
+    }
+
+    /// <summary>
+    /// Lays out the operands of the weight-gradient product where the layer copies them: dE/dZ with padded rows
+    /// (<see cref="DenseWorkspace{TLayer}.PadsDeltaRows"/>), and X packed in panels (<see cref="DenseWorkspace{TLayer}.PacksInputs"/>),
+    /// which is returned; else X as it is.
+    /// </summary>
+    private static ReadOnlySpan<float> PrepareWeightProduct(ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows)
+    {
+        if (DenseWorkspace<TLayer>.PadsDeltaRows)
+        {
+            PadRows(ref layer.BatchDelta, TLayer.Units, ref layer.DeltaRows, DenseWorkspace<TLayer>.DeltaRowStride, rows);
+        }
+
+        if (!DenseWorkspace<TLayer>.PacksInputs)
+        {
+            return x;
+        }
+
+        PanelPacking.PackRows(ref MemoryMarshal.GetReference(x), TLayer.Inputs, rows, ref layer.PackedInputRows);
+        return MemoryMarshal.CreateReadOnlySpan(ref layer.PackedInputRows, rows * DenseWorkspace<TLayer>.PackedInputs);
     }
 
     // ---- the products at the machine's width -------------------------------------------------------
@@ -100,13 +121,13 @@ public static partial class Dense<TLayer>
         }
     }
 
-    /// <summary>W row by row into <paramref name="padded"/>, rows <see cref="DenseWorkspace{TLayer}.WeightRowStride"/> apart.</summary>
-    private static void PadWeightRows(ref float w, ref float padded)
+    /// <summary>Rows of <paramref name="width"/> values into <paramref name="padded"/>, <paramref name="stride"/> apart.</summary>
+    private static void PadRows(ref float source, int width, ref float padded, int stride, int rows)
     {
-        for (nint j = 0; j < TLayer.Units; j++)
+        for (nint j = 0; j < rows; j++)
         {
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref w, j * TLayer.Inputs), TLayer.Inputs)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, j * DenseWorkspace<TLayer>.WeightRowStride), TLayer.Inputs));
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, j * width), width)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, j * stride), width));
         }
     }
 
@@ -279,10 +300,11 @@ public static partial class Dense<TLayer>
 
             var product = new Product
             {
-                A = ref Unsafe.Add(ref layer.BatchDelta, start),
+                A = ref Unsafe.Add(ref DenseWorkspace<TLayer>.PadsDeltaRows ? ref layer.DeltaRows : ref layer.BatchDelta, start),
                 ARow = 1,
-                AStep = TLayer.Units,
+                AStep = DenseWorkspace<TLayer>.DeltaRowStride,
                 B = ref input,
+                BPanels = DenseWorkspace<TLayer>.PacksInputs,
                 BStep = TLayer.Inputs,
                 C = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(target), TLayer.WeightOffset + ((nint)start * TLayer.Inputs)),
                 CRow = TLayer.Inputs,

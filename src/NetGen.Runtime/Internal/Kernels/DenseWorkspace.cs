@@ -15,6 +15,8 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
 {
     private AlignedBuffer _packed = AlignedBuffer.Empty;
     private AlignedBuffer _weightRows = AlignedBuffer.Empty;
+    private AlignedBuffer _packedInputs = AlignedBuffer.Empty;
+    private AlignedBuffer _deltaRows = AlignedBuffer.Empty;
 
     private protected override void GrowBatch(int rows)
     {
@@ -22,6 +24,67 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
         {
             _packed = new AlignedBuffer(TLayer.Inputs * PackedUnits);
         }
+
+        if (PacksInputs)
+        {
+            _packedInputs = new AlignedBuffer(rows * PackedInputs);
+        }
+
+        if (PadsDeltaRows)
+        {
+            _deltaRows = new AlignedBuffer(rows * DeltaRowStride);
+        }
+    }
+
+    /// <summary>
+    /// Whether the weight-gradient product reads dE/dZ from a copy with padded rows: it reads a few values of
+    /// every row of dE/dZ at each step, and rows of 256 or 1,024 units (an even number of whole cache lines)
+    /// apart would fall in a few L1 sets. Only for layers large enough that the copy costs little beside the product.
+    /// </summary>
+    internal static bool PadsDeltaRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLayer.Units % Kernels.Gemm.Panel == 0 && (TLayer.Units / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+    }
+
+    /// <summary>Floats from one row of dE/dZ to the next in the padded copy: one cache line more than the layer's units.</summary>
+    internal static int DeltaRowStride
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => PadsDeltaRows ? TLayer.Units + Kernels.Gemm.Panel : TLayer.Units;
+    }
+
+    /// <summary>The padded copy of the batch's dE/dZ, for the weight-gradient product.</summary>
+    internal ref float DeltaRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _deltaRows.Start;
+    }
+
+    /// <summary>The inputs of packed X: whole panels of <see cref="Kernels.Gemm.Panel"/>, the last one padded.</summary>
+    internal static int PackedInputs
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (TLayer.Inputs + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
+    }
+
+    /// <summary>
+    /// Whether the weight-gradient product dE/dZ^T X reads the batch's inputs X packed in panels: a tile's
+    /// slice of X is then one sequential stream instead of a cache line from each of the batch's rows (which,
+    /// rows of 256 or 1,024 inputs apart, fall in a few L1 sets). Only for layers large enough that the copy
+    /// of X costs little beside the product.
+    /// </summary>
+    internal static bool PacksInputs
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+    }
+
+    /// <summary>The batch's inputs packed in panels, for the weight-gradient product.</summary>
+    internal ref float PackedInputRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _packedInputs.Start;
     }
 
     /// <summary>The units of packed W^T: whole panels of <see cref="Kernels.Gemm.Panel"/>, the last one padded.</summary>

@@ -52,6 +52,34 @@ internal static class PanelPacking
     }
 
     /// <summary>
+    /// X [rows, columns] row-major into panels of <see cref="Gemm.Panel"/> columns (no transpose): X[k, c] goes to
+    /// (c / Panel) rows Panel + k Panel + c % Panel, so a tile of columns streams its slice of X from one place
+    /// instead of one cache line from each row. The lanes past the last column keep the 0 the buffer was made with.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackRows(ref float x, nint columns, nint rows, ref float packed)
+    {
+        const int panel = Gemm.Panel;
+        nint whole = columns / panel * panel;
+        for (nint k = 0; k < rows; k++)
+        {
+            ref float source = ref Unsafe.Add(ref x, k * columns);
+            ref float target = ref Unsafe.Add(ref packed, k * panel);
+            for (nint c = 0; c < whole; c += panel)
+            {
+                ref float to = ref Unsafe.Add(ref target, c * rows);
+                Vector256.LoadUnsafe(ref source, (nuint)c).StoreUnsafe(ref to);
+                Vector256.LoadUnsafe(ref source, (nuint)(c + 8)).StoreUnsafe(ref to, 8);
+            }
+
+            for (nint c = whole; c < columns; c++)
+            {
+                Unsafe.Add(ref target, (whole * rows) + (c - whole)) = Unsafe.Add(ref source, c);
+            }
+        }
+    }
+
+    /// <summary>
     /// out[c * outStride + r] = in[r * inStride + c] for an 8 x 8 block: pairs of rows interleaved, then pairs of
     /// pairs, then the 128-bit halves swapped across.
     /// </summary>
