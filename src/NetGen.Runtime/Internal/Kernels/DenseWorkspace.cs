@@ -44,14 +44,14 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal static bool PadsDeltaRows
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TLayer.Units % Kernels.Gemm.Panel == 0 && (TLayer.Units / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+        get => PadsRowsOf(TLayer.Units);
     }
 
     /// <summary>Floats from one row of dE/dZ to the next in the padded copy: one cache line more than the layer's units.</summary>
     internal static int DeltaRowStride
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => PadsDeltaRows ? TLayer.Units + Kernels.Gemm.Panel : TLayer.Units;
+        get => PaddedStride(TLayer.Units);
     }
 
     /// <summary>The padded copy of the batch's dE/dZ, for the weight-gradient product.</summary>
@@ -65,7 +65,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal static int PackedInputs
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TLayer.Inputs + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
+        get => WholePanels(TLayer.Inputs);
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal static int PackedUnits
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TLayer.Units + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
+        get => WholePanels(TLayer.Units);
     }
 
     /// <summary>
@@ -102,14 +102,14 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal static bool PadsWeightRows
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TLayer.Inputs % Kernels.Gemm.Panel == 0 && (TLayer.Inputs / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+        get => PadsRowsOf(TLayer.Inputs);
     }
 
     /// <summary>Floats from one row of W to the next in the padded copy: one cache line more than W's.</summary>
     internal static int WeightRowStride
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => PadsWeightRows ? TLayer.Inputs + Kernels.Gemm.Panel : TLayer.Inputs;
+        get => PaddedStride(TLayer.Inputs);
     }
 
     /// <summary>The padded copy of W, made on the first batch backward pass (a network that only predicts never needs it).</summary>
@@ -126,6 +126,20 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
             return ref _weightRows.Start;
         }
     }
+
+    /// <summary>
+    /// Whether rows of <paramref name="width"/> floats are copied with padding before a product reads down their
+    /// columns: rows an even number of whole cache lines long (256 or 1,024 floats) would put a tile's slice in a
+    /// few L1 sets. Only for layers large enough that the copy costs little beside the product.
+    /// </summary>
+    private static bool PadsRowsOf(int width) =>
+        width % Kernels.Gemm.Panel == 0 && (width / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+
+    /// <summary>Floats from one padded row to the next: one cache line more than the row, where rows of that width are padded.</summary>
+    private static int PaddedStride(int width) => PadsRowsOf(width) ? width + Kernels.Gemm.Panel : width;
+
+    /// <summary><paramref name="width"/> rounded up to whole panels of <see cref="Kernels.Gemm.Panel"/>.</summary>
+    private static int WholePanels(int width) => (width + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
 
     internal ref float Packed
     {
