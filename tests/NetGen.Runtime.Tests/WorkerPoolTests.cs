@@ -85,6 +85,22 @@ public sealed class WorkerPoolTests
         }
     }
 
+    /// <summary>Runs tiny jobs until the helper has run a part of one itself (so it is awake, not still waking).</summary>
+    private static void WakeHelper()
+    {
+        for (int run = 0; run < 1000; run++)
+        {
+            var job = new Recorder(2);
+            WorkerPool.Run(job, 2, [1f], default);
+            if (job.Threads[1] != Environment.CurrentManagedThreadId)
+            {
+                return;
+            }
+
+            Thread.SpinWait(1000);
+        }
+    }
+
     /// <summary>Waits out a spell in which the pool runs every job on its caller, because a helper was late.</summary>
     internal static void WaitUntilParallel()
     {
@@ -104,13 +120,15 @@ public sealed class WorkerPoolTests
         WorkerPool.MaxThreads = 2;
         try
         {
-            // (retried while another test holds the pool, which then runs both parts on this thread)
+            // (retried while another test holds the pool, which then runs both parts on this thread, or when
+            // the helper had gone to sleep, whose job the pool does not judge)
             for (int attempt = 0; attempt < 20; attempt++)
             {
                 WaitUntilParallel();
+                WakeHelper(); // it spins for a while after a job
                 var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
                 WorkerPool.Run(slow, 2, [1f], default);
-                if (slow.HelperThread != Environment.CurrentManagedThreadId)
+                if (slow.HelperThread != Environment.CurrentManagedThreadId && WorkerPool.ThreadsFor(long.MaxValue) == 1)
                 {
                     break;
                 }
@@ -128,6 +146,42 @@ public sealed class WorkerPoolTests
         finally
         {
             WorkerPool.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void A_wait_for_a_helper_that_had_to_be_woken_starts_no_spell()
+    {
+        // Helpers that sleep straight after each job: every job wakes its helper, and the OS's wake-up is no
+        // sign of a busy machine (after each spell the helpers sleep, so judging it would chain the spells).
+        int saved = WorkerPool.MaxThreads;
+        TimeSpan spin = WorkerPool.SpinTime;
+        WorkerPool.MaxThreads = 2;
+        WorkerPool.SpinTime = TimeSpan.Zero;
+        try
+        {
+            int judged = 0;
+            for (int attempt = 0; attempt < 20 && judged < 3; attempt++)
+            {
+                WaitUntilParallel();
+                Thread.Sleep(2); // the helper is asleep by now
+                var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
+                WorkerPool.Run(slow, 2, [1f], default);
+                if (slow.HelperThread == Environment.CurrentManagedThreadId)
+                {
+                    continue; // another test held the pool, or the caller took the part back
+                }
+
+                judged++;
+                Assert.Equal(2, WorkerPool.ThreadsFor(long.MaxValue)); // a 30 ms wait, yet no spell
+            }
+
+            Assert.True(judged > 0, "the helper never ran the slow part");
+        }
+        finally
+        {
+            WorkerPool.MaxThreads = saved;
+            WorkerPool.SpinTime = spin;
         }
     }
 

@@ -19,7 +19,9 @@ namespace NetGen.Internal;
 /// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
 /// work keeps the cores busy), the pool runs every part on the calling thread for a while: 5 ms, or
 /// doubling up to 640 ms while such waits cost more than the helpers save (<see cref="SoloSpells"/>), so
-/// that two threads are not slower than one on a busy machine. Generated networks split their work so
+/// that two threads are not slower than one on a busy machine. Jobs that had to wake a sleeping helper, and
+/// parts taken back, are not counted as waits: they tell the pool about the OS's wake-up, not about a busy
+/// machine. Generated networks split their work so
 /// that the result is the same for any number of parts.
 /// Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
@@ -159,9 +161,14 @@ public static class WorkerPool
     private static void RunLocked(IParallelJob job, int parts, nint first, nint second)
     {
         Worker[] workers = EnsureWorkers(parts - 1);
+        // A job that had to wake a helper says nothing about how busy the machine is: the OS's wake-up takes
+        // long enough on some VMs that the caller waits for a part the helper claimed late, and after every
+        // spell the helpers sleep, so judging that job would start the next, longer spell (on a 2-core Zen 3
+        // VM the pool ran alone most of the time). The next job, with the helper spinning, is judged.
+        bool woken = false;
         for (int i = 0; i < parts - 1; i++)
         {
-            workers[i].Start(job, i + 1, parts, first, second);
+            woken |= workers[i].Start(job, i + 1, parts, first, second);
         }
 
         Exception? error = null;
@@ -176,15 +183,24 @@ public static class WorkerPool
         }
 
         // Parts a helper has not started yet, the caller takes back and runs; it waits only for the others.
-        long ownDone = Stopwatch.GetTimestamp();
+        // Only those waits tell the spells anything: a part taken back costs what it would cost alone.
+        long ownTicks = Stopwatch.GetTimestamp() - started;
+        long waitTicks = 0;
+        int helped = 0;
         for (int i = 0; i < parts - 1; i++)
         {
-            Exception? failure = workers[i].TakeBackOrWait();
+            long before = Stopwatch.GetTimestamp();
+            if (!workers[i].TakeBackOrWait(out Exception? failure))
+            {
+                waitTicks += Stopwatch.GetTimestamp() - before;
+                helped++;
+            }
+
             error ??= failure;
         }
 
         long done = Stopwatch.GetTimestamp();
-        long spell = s_spells.Note(ownDone - started, done - ownDone, parts - 1);
+        long spell = woken || helped == 0 ? 0 : s_spells.Note(ownTicks, waitTicks, helped);
         if (spell != 0)
         {
             Volatile.Write(ref s_soloUntil, done + spell);
@@ -242,7 +258,8 @@ public static class WorkerPool
             thread.Start();
         }
 
-        public void Start(IParallelJob job, int part, int parts, nint first, nint second)
+        /// <summary>Posts a part to the helper; returns whether the helper was asleep and had to be woken.</summary>
+        public bool Start(IParallelJob job, int part, int parts, nint first, nint second)
         {
             _job = job;
             _part = part;
@@ -256,7 +273,10 @@ public static class WorkerPool
             if (Volatile.Read(ref _sleeping) == 1)
             {
                 _wake.Set();
+                return true;
             }
+
+            return false;
         }
 
         /// <summary>Whether the helper is spinning, ready to start a job at once; if it sleeps, wakes it to spin and returns false.</summary>
@@ -272,12 +292,14 @@ public static class WorkerPool
         }
 
         /// <summary>
-        /// Runs the part on the calling thread if the helper has not claimed it yet; otherwise waits for it to
-        /// finish. Returns the part's exception, if any. Spins (parts end within microseconds of each other),
-        /// yielding now and then so that a helper sharing this core with other work gets to finish.
+        /// Runs the part on the calling thread if the helper has not claimed it yet (and returns true);
+        /// otherwise waits for it to finish. <paramref name="error"/> is the part's exception, if any. Spins
+        /// (parts end within microseconds of each other), yielding now and then so that a helper sharing this
+        /// core with other work gets to finish.
         /// </summary>
-        public Exception? TakeBackOrWait()
+        public bool TakeBackOrWait(out Exception? error)
         {
+            error = null;
             if (Interlocked.CompareExchange(ref _state, Idle, Posted) == Posted)
             {
                 IParallelJob job = _job!;
@@ -285,12 +307,13 @@ public static class WorkerPool
                 try
                 {
                     job.RunPart(_part, _parts, _first, _second);
-                    return null;
                 }
                 catch (Exception e)
                 {
-                    return e;
+                    error = e;
                 }
+
+                return true;
             }
 
             for (int spins = 1; Volatile.Read(ref _state) != Done; spins++)
@@ -307,7 +330,8 @@ public static class WorkerPool
 
             _job = null;
             Volatile.Write(ref _state, Idle);
-            return _error;
+            error = _error;
+            return false;
         }
 
         private void Loop()
