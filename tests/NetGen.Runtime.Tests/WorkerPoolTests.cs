@@ -117,7 +117,9 @@ public sealed class WorkerPoolTests
         // A helper's part that takes 30 ms while the caller's takes none: the caller waits far longer than
         // its own part, as for a helper the OS has descheduled.
         int saved = WorkerPool.MaxThreads;
+        TimeSpan spin = WorkerPool.SpinTime;
         WorkerPool.MaxThreads = 2;
+        WorkerPool.SpinTime = TimeSpan.FromMilliseconds(200); // awake from WakeHelper to the slow job, even on a loaded machine
         try
         {
             // (retried while another test holds the pool, which then runs both parts on this thread, or when
@@ -146,6 +148,7 @@ public sealed class WorkerPoolTests
         finally
         {
             WorkerPool.MaxThreads = saved;
+            WorkerPool.SpinTime = spin;
         }
     }
 
