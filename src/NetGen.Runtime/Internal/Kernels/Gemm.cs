@@ -356,6 +356,9 @@ internal static class Gemm
         ref float b = ref p.BPanels
             ? ref Unsafe.Add(ref p.B, ((column / Panel) * p.Steps * Panel) + (column % Panel) + (block.Start * Panel))
             : ref Unsafe.Add(ref p.B, (block.Start * bStep) + column);
+        // the offsets of the tile's rows of A, worked out once: the JIT does not hoist 2 aRow ... 5 aRow out of the
+        // loop, and recomputing them took three of the 27 instructions of each step of a 6 x 16 tile on AVX2
+        nint aRow2 = 2 * aRow, aRow3 = 3 * aRow, aRow4 = 4 * aRow, aRow5 = 5 * aRow;
         for (nint k = block.Start; k < block.End; k++)
         {
             TV b0 = TS.Load(ref b, 0);
@@ -377,13 +380,13 @@ internal static class Gemm
                 if (TN.Value > 2) { c12 = TS.MultiplyAdd(a1, b2, c12); }
                 if (TN.Value > 3) { c13 = TS.MultiplyAdd(a1, b3, c13); }
 
-                TV a2 = TS.Broadcast(Unsafe.Add(ref a, 2 * aRow));
+                TV a2 = TS.Broadcast(Unsafe.Add(ref a, aRow2));
                 c20 = TS.MultiplyAdd(a2, b0, c20);
                 if (TN.Value > 1) { c21 = TS.MultiplyAdd(a2, b1, c21); }
                 if (TN.Value > 2) { c22 = TS.MultiplyAdd(a2, b2, c22); }
                 if (TN.Value > 3) { c23 = TS.MultiplyAdd(a2, b3, c23); }
 
-                TV a3 = TS.Broadcast(Unsafe.Add(ref a, 3 * aRow));
+                TV a3 = TS.Broadcast(Unsafe.Add(ref a, aRow3));
                 c30 = TS.MultiplyAdd(a3, b0, c30);
                 if (TN.Value > 1) { c31 = TS.MultiplyAdd(a3, b1, c31); }
                 if (TN.Value > 2) { c32 = TS.MultiplyAdd(a3, b2, c32); }
@@ -392,13 +395,13 @@ internal static class Gemm
 
             if (TR.Value > 4)
             {
-                TV a4 = TS.Broadcast(Unsafe.Add(ref a, 4 * aRow));
+                TV a4 = TS.Broadcast(Unsafe.Add(ref a, aRow4));
                 c40 = TS.MultiplyAdd(a4, b0, c40);
                 if (TN.Value > 1) { c41 = TS.MultiplyAdd(a4, b1, c41); }
                 if (TN.Value > 2) { c42 = TS.MultiplyAdd(a4, b2, c42); }
                 if (TN.Value > 3) { c43 = TS.MultiplyAdd(a4, b3, c43); }
 
-                TV a5 = TS.Broadcast(Unsafe.Add(ref a, 5 * aRow));
+                TV a5 = TS.Broadcast(Unsafe.Add(ref a, aRow5));
                 c50 = TS.MultiplyAdd(a5, b0, c50);
                 if (TN.Value > 1) { c51 = TS.MultiplyAdd(a5, b1, c51); }
                 if (TN.Value > 2) { c52 = TS.MultiplyAdd(a5, b2, c52); }
