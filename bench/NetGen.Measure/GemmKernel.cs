@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using NetGen.Internal.Kernels;
+
+namespace NetGen.Measure;
+
+/// <summary>
+/// The batch product alone, C = A B with B in panels (what a layer's forward pass runs once W is packed), at the
+/// machine's widest accelerated vector: GFLOP/s as the best of many short rounds, beside this core's FMA peak
+/// measured in the same process. Best of rounds rather than a median, so that a noisy VM's stolen time does not hide
+/// a change to the kernel of a few percent; run an old and a new build in turn to compare them.
+/// </summary>
+internal static class GemmKernel
+{
+    public static void Run(int rows, int steps, int columns, double seconds)
+    {
+        var random = new Random(1);
+        int panels = (columns + Gemm.Panel - 1) / Gemm.Panel;
+        float[] a = Filled(random, rows * steps);
+        float[] b = Filled(random, panels * steps * Gemm.Panel);
+        float[] bias = new float[(panels * Gemm.Panel) + 16];
+        float[] c = new float[rows * columns];
+        int bits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+        Action product = () =>
+        {
+            var p = new Product
+            {
+                A = ref a[0], ARow = steps, AStep = 1, B = ref b[0], BPanels = true, C = ref c[0], CRow = columns, Bias = ref bias[0],
+                Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps,
+            };
+            switch (bits)
+            {
+                case 512: Gemm.Run<Simd512, Vector512<float>, PlainEpilogue>(ref p); break;
+                case 256: Gemm.Run<Simd256, Vector256<float>, PlainEpilogue>(ref p); break;
+                default: Gemm.Run<Simd128, Vector128<float>, PlainEpilogue>(ref p); break;
+            }
+        };
+
+        product(); // compile and warm up
+        const int rounds = 30;
+        double best = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            long count = 0;
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed.TotalSeconds < seconds / rounds)
+            {
+                product();
+                count++;
+            }
+
+            best = Math.Max(best, 2.0 * rows * steps * columns * count / watch.Elapsed.TotalSeconds / 1e9);
+        }
+
+        (double peak, _) = FmaPeak.Measure(TimeSpan.FromSeconds(1));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            shape = $"{rows}x{steps}x{columns}",
+            vector_bits = bits,
+            gflops = Math.Round(best, 1),
+            peak_gflops = Math.Round(peak, 1),
+            percent_of_peak = Math.Round(100 * best / peak, 1),
+        }));
+    }
+
+    private static float[] Filled(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)random.NextDouble() - 0.5f;
+        }
+
+        return values;
+    }
+}
