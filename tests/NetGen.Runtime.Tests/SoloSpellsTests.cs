@@ -3,12 +3,12 @@ using NetGen.Internal;
 namespace NetGen.Runtime.Tests;
 
 /// <summary>
-/// When the worker pool runs alone, in ticks of an imaginary clock: spells of 5 to 640, late past 1 tick of
-/// waiting (and half the caller's part), at most 50 ticks of credit.
+/// When the worker pool runs alone, in ticks of an imaginary clock: spells of 5 to 640 and at most 32 times
+/// the wait, late past 1 tick of waiting (and half the caller's part), at most 50 ticks of credit.
 /// </summary>
 public sealed class SoloSpellsTests
 {
-    private static SoloSpells Spells() => new(shortestTicks: 5, longestTicks: 640, lateTicks: 1, maxCreditTicks: 50);
+    private static SoloSpells Spells() => new(shortestTicks: 5, longestTicks: 640, lateTicks: 1, maxCreditTicks: 50, waitMultiple: 32);
 
     [Fact]
     public void Jobs_whose_helpers_are_on_time_run_in_parallel()
@@ -45,6 +45,25 @@ public sealed class SoloSpellsTests
     }
 
     [Fact]
+    public void A_spell_lasts_at_most_a_multiple_of_the_wait_that_started_it()
+    {
+        // short waits (3 ticks, late past 1 + 2 / 2) with nothing saved between them: the spells double up to
+        // 32 x 3 = 96, not to the longest; a long wait then lets them double on from there
+        SoloSpells spells = Spells();
+        long[] expected = [10, 20, 40, 80, 96, 96];
+        foreach (long spell in expected)
+        {
+            Assert.Equal(spell, spells.Note(ownTicks: 2, waitTicks: 3, helpers: 1));
+        }
+
+        Assert.Equal(192, spells.Note(ownTicks: 2, waitTicks: 30, helpers: 1));
+
+        // and never under the shortest, however short the wait
+        SoloSpells tiny = new(shortestTicks: 5, longestTicks: 640, lateTicks: 0, maxCreditTicks: 50, waitMultiple: 1);
+        Assert.Equal(5, tiny.Note(ownTicks: 0, waitTicks: 1, helpers: 1));
+    }
+
+    [Fact]
     public void Helpers_must_save_twice_what_a_late_job_costs_to_keep_spells_short()
     {
         SoloSpells spells = Spells();
@@ -68,7 +87,7 @@ public sealed class SoloSpellsTests
     {
         // tiny parts (2 ticks) and a helper slow to finish them: each wait of 4 is under the late mark
         // (4 + ownTicks / 2 = 5) but loses 2 more than the part saved; the second such job reaches the mark
-        SoloSpells spells = new(shortestTicks: 5, longestTicks: 640, lateTicks: 4, maxCreditTicks: 50);
+        SoloSpells spells = new(shortestTicks: 5, longestTicks: 640, lateTicks: 4, maxCreditTicks: 50, waitMultiple: 32);
         Assert.Equal(0, spells.Note(ownTicks: 2, waitTicks: 2, helpers: 1)); // even
         Assert.Equal(0, spells.Note(ownTicks: 2, waitTicks: 4, helpers: 1)); // 2 lost
         Assert.Equal(10, spells.Note(ownTicks: 2, waitTicks: 4, helpers: 1)); // 4 lost

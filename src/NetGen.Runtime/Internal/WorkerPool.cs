@@ -18,7 +18,8 @@ namespace NetGen.Internal;
 /// costs the caller nothing then but the part itself), and waits only for parts already running. When it
 /// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
 /// work keeps the cores busy), the pool runs every part on the calling thread for a while: 5 ms, or
-/// doubling up to 640 ms while such waits cost more than the helpers save (<see cref="SoloSpells"/>), so
+/// doubling up to 640 ms (and at most 32 times the wait) while such waits cost more than the helpers save
+/// (<see cref="SoloSpells"/>), so
 /// that two threads are not slower than one on a busy machine. Jobs that had to wake a sleeping helper, and
 /// parts taken back, are not counted as waits: they tell the pool about the OS's wake-up, not about a busy
 /// machine. Generated networks split their work so
