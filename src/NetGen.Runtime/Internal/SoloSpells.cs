@@ -14,7 +14,7 @@ namespace NetGen.Internal;
 /// the late mark. A spell lasts at most a fixed multiple of the wait that started it: a spell of S costs about
 /// S / 3 where two threads would have gained 1.5x, so a hiccup of a millisecond (a VM's hypervisor taking the
 /// helper's core) must not buy hundreds of milliseconds alone, while a descheduled helper on a busy machine,
-/// which waits a time slice of several milliseconds, still buys spells of a hundred or more. So on a machine
+/// which waits a time slice of several milliseconds, still buys spells of 100 ms or more. So on a machine
 /// where a second thread loses more than it gains, the pool ends up alone, probing now and then; where it
 /// gains, spells stay short and rare.
 /// </summary>
