@@ -19,12 +19,10 @@ namespace NetGen.Internal;
 /// still had to wait much longer than its own part took (a helper descheduled mid-part, because other
 /// work keeps the cores busy), the pool runs every part on the calling thread for a while: 5 ms, or
 /// doubling up to 640 ms (and at most 32 times the wait) while such waits cost more than the helpers save
-/// (<see cref="SoloSpells"/>), so
-/// that two threads are not slower than one on a busy machine. Jobs that had to wake a sleeping helper, and
-/// parts taken back, are not counted as waits: they tell the pool about the OS's wake-up, not about a busy
-/// machine. Generated networks split their work so
-/// that the result is the same for any number of parts.
-/// Users tune it through <see cref="Parallelism"/>.
+/// (<see cref="SoloSpells"/>), so that two threads are not slower than one on a busy machine. Jobs that had
+/// to wake a sleeping helper, and parts taken back, are not counted as waits: they tell the pool about the
+/// OS's wake-up, not about a busy machine. Generated networks split their work so that the result is the
+/// same for any number of parts. Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WorkerPool
