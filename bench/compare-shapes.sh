@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# NetGen against PyTorch on the shapes of the speed issue, one thread and two, in one run.
+# NetGen against PyTorch and TorchSharp on the shapes of the speed issue, one thread and two, in one run.
 #
-#   bench/compare-shapes.sh [--seconds S] [--threads "1 2"] [--networks "4-16-3 784-128-10 ..."]
+#   bench/compare-shapes.sh [--seconds S] [--threads "1 2"] [--networks "4-16-3 784-128-10 ..."] [--no-torchsharp]
 #
 # For each network (cnn: the CNN of the convolution issue) and thread count: Predict of 1,024 and of 64 samples, TrainBatch of 64 and 256, TrainBatch of one
 # sample and per-sample SGD (TrainSequential) over 64, random inputs, plain SGD, samples per second as the
 # median of timed rounds (netgen-measure shapes / compare_shapes.py), and this core's FMA peak. PyTorch runs
-# on OpenBLAS with OPENBLAS_CORETYPE=Cooperlake (this machine may export Haswell, which halves it).
+# on OpenBLAS with OPENBLAS_CORETYPE=Cooperlake (this machine may export Haswell, which halves it);
+# TorchSharp (bench/NetGen.TorchSharpPeer, LibTorch 2.10) on its own kernels, on Debian 12 in a process of
+# its own on Debian 13's C runtime (see torchsharp_peer in bench/peers.sh).
 # Needs root to install the peers the first time (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +16,14 @@ cd "$(dirname "$0")/.."
 seconds=3
 threads="1 2"
 networks="4-16-3 784-128-10 784-256-256-256-10 784-1024-1024-10 cnn"
+torchsharp=yes
 while [[ $# -gt 0 ]]; do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --networks) networks=$2; shift 2 ;;
-        *) echo "usage: $0 [--seconds S] [--threads \"1 2\"] [--networks \"...\"]" >&2; exit 2 ;;
+        --no-torchsharp) torchsharp=no; shift ;;
+        *) echo "usage: $0 [--seconds S] [--threads \"1 2\"] [--networks \"...\"] [--no-torchsharp]" >&2; exit 2 ;;
     esac
 done
 
@@ -30,6 +34,8 @@ export OPENBLAS_CORETYPE=Cooperlake
 
 dotnet build bench/NetGen.Measure -c Release -v quiet -nologo > /dev/null
 measure=bench/NetGen.Measure/bin/Release/net10.0/netgen-measure
+peer=
+[[ $torchsharp == yes ]] && peer=$(torchsharp_peer)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -39,6 +45,7 @@ for network in $networks; do
         echo "$network, $t thread(s)" >&2
         $measure shapes --network "$network" --threads "$t" --seconds "$seconds" >> "$work/results.json"
         OMP_NUM_THREADS=$t /usr/bin/python3 bench/compare_shapes.py --network "$network" --threads "$t" --seconds "$seconds" >> "$work/results.json"
+        [[ -z $peer ]] || OMP_NUM_THREADS=$t "$peer" --network "$network" --threads "$t" --seconds "$seconds" >> "$work/results.json"
     done
 done
 
@@ -47,19 +54,23 @@ import json, sys
 work = sys.argv[1]
 peak = json.loads(open(f"{work}/peak.json").read().splitlines()[0])
 rows = [json.loads(l) for l in open(f"{work}/results.json") if l.strip()]
-print(f"CPU {peak['cpu']}: one core's FP32 FMA peak {peak['gflops']} GFLOP/s ({peak['vector_bits']}-bit vectors); "
-      f"PyTorch {next(r['torch'] for r in rows if r['side'] == 'pytorch')}")
-print()
-print("| network | threads | operation | NetGen samples/s | PyTorch samples/s | NetGen / PyTorch | NetGen GFLOP/s (% of one core's peak) |")
-print("|---|---|---|---|---|---|---|")
 key = lambda r: (r["network"], r["threads"], r["operation"])
-torch = {key(r): r for r in rows if r["side"] == "pytorch"}
+peers = {side: {key(r): r for r in rows if r["side"] == side} for side in ("pytorch", "torchsharp")}
+versions = [f"PyTorch {r['torch']}" for r in rows if r["side"] == "pytorch"][:1]
+versions += [f"TorchSharp on LibTorch {r['torchsharp']}" for r in rows if r["side"] == "torchsharp"][:1]
+print(f"CPU {peak['cpu']}: one core's FP32 FMA peak {peak['gflops']} GFLOP/s ({peak['vector_bits']}-bit vectors); "
+      + ", ".join(versions))
+print()
+print("| network | threads | operation | NetGen samples/s | PyTorch samples/s | TorchSharp samples/s | NetGen / fastest peer | NetGen GFLOP/s (% of one core's peak) |")
+print("|---|---|---|---|---|---|---|---|")
 for r in rows:
     if r["side"] != "netgen":
         continue
-    t = torch.get(key(r))
-    ratio = f"{r['samples_per_second'] / t['samples_per_second']:.2f}x" if t else "-"
+    found = {side: peers[side].get(key(r)) for side in peers}
+    rates = [p["samples_per_second"] for p in found.values() if p]
+    cell = lambda p: f"{p['samples_per_second']:,.0f}" if p else "-"
+    ratio = f"{r['samples_per_second'] / max(rates):.2f}x" if rates else "-"
     pct = r["gflops"] / peak["gflops"] / r["threads"]
     print(f"| {r['network']} | {r['threads']} | {r['operation']} | {r['samples_per_second']:,.0f} | "
-          f"{t['samples_per_second']:,.0f} | {ratio} | {r['gflops']:.1f} ({pct:.0%}) |" if t else "")
+          f"{cell(found['pytorch'])} | {cell(found['torchsharp'])} | {ratio} | {r['gflops']:.1f} ({pct:.0%}) |")
 PY
