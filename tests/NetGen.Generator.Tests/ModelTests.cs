@@ -162,6 +162,39 @@ public sealed class ModelTests
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
     }
 
+    /// <summary>
+    /// Predict's chunk keeps a spatial layer's images in L2: a 28 x 28 CNN whose first convolution and pooling
+    /// hold 21.6 and 23 KB a sample gets 16 samples a thread (368 KB), growing with the threads; a dense network
+    /// keeps chunks of 256 whatever the threads, its products blocking their rows themselves.
+    /// </summary>
+    [Fact]
+    public void Predict_chunks_of_a_cnn_fit_in_l2_per_thread_and_a_dense_network_keeps_256()
+    {
+        var image = new SpatialShape(1, 28, 28);
+        var convolved = new SpatialShape(8, 24, 24);
+        var pooled = new SpatialShape(8, 12, 12);
+        NetworkModel cnn = SgdClassifier(10) with
+        {
+            InputSize = image.Size,
+            Layers = new LayerModel[]
+            {
+                new ConvolutionLayerModel(1, 0, image, convolved, 5, 1, 0, ActivationKind.ReLU, 0.01f, 0),
+                new PoolingLayerModel(2, 2, convolved, pooled, 2, 2, true, ActivationKind.Identity, 0.01f),
+                new DenseLayerModel(3, 4, pooled.Size, 10, ActivationKind.Softmax, 0.01f, 208),
+            }.ToEquatableArray(),
+        };
+
+        Planning.NetworkPlan plan = Planning.Planner.Plan(cnn, Planning.GeneratorOptions.Default);
+        Assert.Equal(16, plan.PredictChunk);
+        Assert.True(plan.PredictChunkPerThread);
+        Assert.True(plan.PredictChunk * 4L * (convolved.Size + pooled.Size) <= Planning.Planner.SpatialChunkBytes);
+        Assert.True(2 * plan.PredictChunk * 4L * (convolved.Size + pooled.Size) > Planning.Planner.SpatialChunkBytes);
+
+        Planning.NetworkPlan dense = Planning.Planner.Plan(SgdClassifier(784, 1024, 1024, 10), Planning.GeneratorOptions.Default);
+        Assert.Equal(256, dense.PredictChunk);
+        Assert.False(dense.PredictChunkPerThread);
+    }
+
     /// <summary>A dense network trained by SGD on cross-entropy: ReLU layers of the given sizes, then a softmax layer.</summary>
     private static NetworkModel SgdClassifier(int inputs, params int[] units)
     {

@@ -131,7 +131,7 @@ public sealed class NumericsTests
     }
 
     /// <summary>
-    /// Predict runs a large call in chunks of 256 samples, packing each layer's weights for the first chunk only;
+    /// Predict runs a large call in chunks (256 samples; 16 a thread for LeNetCnn), packing each layer's weights for the first chunk only;
     /// the next call packs them again, so a write to Parameters between calls is seen.
     /// </summary>
     [Theory]

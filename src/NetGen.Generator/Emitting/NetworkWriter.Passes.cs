@@ -110,10 +110,19 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line();
-            _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, {Names.PredictChunk}));");
-            using (_w.Block($"for (int start = 0; start < count; start += {Names.PredictChunk})"))
+            if (_plan.PredictChunkPerThread)
             {
-                _w.Line($"int rows = global::System.Math.Min({Names.PredictChunk}, count - start);");
+                _w.Line($"int chunk = {Names.Helpers}.ChunkForThreads({Names.PredictChunk}, most: {Planner.PredictChunk});");
+            }
+            else
+            {
+                _w.Line($"const int chunk = {Names.PredictChunk};");
+            }
+
+            _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
+            using (_w.Block("for (int start = 0; start < count; start += chunk)"))
+            {
+                _w.Line("int rows = global::System.Math.Min(chunk, count - start);");
                 _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
                 _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
             }

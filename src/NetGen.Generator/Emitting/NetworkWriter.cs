@@ -246,8 +246,16 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
         _w.Line();
         _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
-        _w.Line($"private const int {Names.PredictChunk} = {_plan.PredictChunk}; // samples per matrix product in Predict, which bounds the batch buffers");
+        WritePredictChunk();
         _w.Line();
+    }
+
+    private void WritePredictChunk()
+    {
+        string comment = _plan.PredictChunkPerThread
+            ? "samples per thread in each chunk of Predict, so that a core's share of the images stays in its L2"
+            : "samples per matrix product in Predict, which bounds the batch buffers";
+        _w.Line($"private const int {Names.PredictChunk} = {_plan.PredictChunk}; // {comment}");
     }
 
     /// <summary>An inference-only network holds its parameters; its buffers belong to each thread that calls it.</summary>
@@ -261,7 +269,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         _w.Line($"private static {Names.ThreadBuffers}? {Names.ThreadBuffersField};");
         _w.Line();
         _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
-        _w.Line($"private const int {Names.PredictChunk} = {_plan.PredictChunk}; // samples per matrix product in Predict, which bounds the batch buffers");
+        WritePredictChunk();
         _w.Line();
     }
 

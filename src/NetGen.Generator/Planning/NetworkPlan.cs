@@ -14,7 +14,14 @@ namespace NetGen.Generator.Planning;
 /// and W is read once per direction.
 /// </param>
 /// <param name="MatrixProductBatch">Batches of at least this many samples go through matrix products; smaller ones one sample at a time.</param>
-/// <param name="PredictChunk">Predict runs the matrix products on at most this many samples at a time, which bounds its buffers.</param>
+/// <param name="PredictChunk">
+/// Predict runs the matrix products on at most this many samples at a time, which bounds its buffers; with
+/// <paramref name="PredictChunkPerThread"/>, this many for each thread a job may use.
+/// </param>
+/// <param name="PredictChunkPerThread">
+/// Whether Predict's chunk grows with the threads: a network with convolution or pooling layers, whose kernels
+/// split a chunk's samples between the threads, so that each core's share of the images stays in its own L2.
+/// </param>
 /// <param name="VectorBits">The widest SIMD width of the optimizer's update over every parameter (0 for scalar code).</param>
 /// <param name="Inference">The steps of one sample's forward pass for inference.</param>
 /// <param name="Backward">The steps of <c>Backward</c>: forward, the loss, then each layer back, adding into the gradients.</param>
@@ -37,6 +44,7 @@ internal sealed record NetworkPlan(
     bool UpdatesInPlace,
     int MatrixProductBatch,
     int PredictChunk,
+    bool PredictChunkPerThread,
     int VectorBits,
     EquatableArray<Step> Inference,
     EquatableArray<Step> Backward,

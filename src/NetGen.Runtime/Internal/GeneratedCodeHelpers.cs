@@ -61,6 +61,14 @@ public static class GeneratedCodeHelpers
     public static unsafe ref float AsRef(nint address) => ref *(float*)address;
 
     /// <summary>
+    /// Samples per chunk of a batch whose layers split each chunk's samples between the threads:
+    /// <paramref name="perThread"/> for each thread a job may use (<see cref="WorkerPool.MaxThreads"/>), so
+    /// that each core's share stays in its own cache, and at most <paramref name="most"/>.
+    /// </summary>
+    public static int ChunkForThreads(int perThread, int most) =>
+        (int)Math.Min((long)perThread * WorkerPool.MaxThreads, Math.Max(most, perThread));
+
+    /// <summary>
     /// Part <paramref name="part"/> of <paramref name="parts"/> of the range [0, <paramref name="count"/>):
     /// consecutive ranges whose starts are multiples of <paramref name="align"/>; the last ones may be empty.
     /// </summary>

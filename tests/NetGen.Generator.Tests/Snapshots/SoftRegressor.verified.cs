@@ -194,10 +194,11 @@ namespace Samples
                 return;
             }
 
-            EnsureBatchCapacity(global::System.Math.Min(count, PredictChunk));
-            for (int start = 0; start < count; start += PredictChunk)
+            const int chunk = PredictChunk;
+            EnsureBatchCapacity(global::System.Math.Min(count, chunk));
+            for (int start = 0; start < count; start += chunk)
             {
-                int rows = global::System.Math.Min(PredictChunk, count - start);
+                int rows = global::System.Math.Min(chunk, count - start);
                 ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
                 _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
             }
