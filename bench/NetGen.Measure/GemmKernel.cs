@@ -7,21 +7,27 @@ using NetGen.Internal.Kernels;
 namespace NetGen.Measure;
 
 /// <summary>
-/// The batch product alone, C = A B with B in panels (what a layer's forward pass runs once W is packed), at the
+/// The batch product alone, C = A B with B in panels (what a layer's forward pass runs once W is packed) or, with a
+/// row stride, B row-major with its rows that far apart (the batch backward product's padded copy of W), at the
 /// machine's widest accelerated vector: GFLOP/s as the best of many short rounds, beside this core's FMA peak
 /// measured in the same process. Best of rounds rather than a median, so that a noisy VM's stolen time does not hide
 /// a change to the kernel of a few percent; run an old and a new build in turn to compare them.
 /// </summary>
 internal static class GemmKernel
 {
-    public static void Run(int rows, int steps, int columns, double seconds)
+    public static void Run(int rows, int steps, int columns, int bRowStride, double seconds)
     {
         // the peak first: it also says which vector width the machine accelerates, the product's width here
         (double peak, int bits) = FmaPeak.Measure(TimeSpan.FromSeconds(1));
         var random = new DeterministicRandom(1);
         int panels = (columns + Gemm.Panel - 1) / Gemm.Panel;
         float[] a = new float[rows * steps];
-        float[] b = new float[panels * steps * Gemm.Panel];
+        if (bRowStride != 0 && bRowStride < columns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bRowStride), bRowStride, $"a row of B holds {columns} columns");
+        }
+
+        float[] b = new float[Math.Max(panels * steps * Gemm.Panel, steps * bRowStride)];
         random.FillUniform(a, 0.5f);
         random.FillUniform(b, 0.5f);
         float[] bias = new float[(panels * Gemm.Panel) + 16];
@@ -30,7 +36,7 @@ internal static class GemmKernel
         {
             var p = new Product
             {
-                A = ref a[0], ARow = steps, AStep = 1, B = ref b[0], BPanels = true, C = ref c[0], CRow = columns, Bias = ref bias[0],
+                A = ref a[0], ARow = steps, AStep = 1, B = ref b[0], BPanels = bRowStride == 0, BStep = bRowStride, C = ref c[0], CRow = columns, Bias = ref bias[0],
                 Rows = rows, Columns = columns, ColumnStart = 0, ColumnEnd = columns, Steps = steps,
             };
             switch (bits)
@@ -60,6 +66,7 @@ internal static class GemmKernel
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             shape = $"{rows}x{steps}x{columns}",
+            b = bRowStride == 0 ? "panels" : $"rows {bRowStride} apart",
             vector_bits = bits,
             gflops = Math.Round(best, 1),
             peak_gflops = Math.Round(peak, 1),

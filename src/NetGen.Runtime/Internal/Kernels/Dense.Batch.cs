@@ -44,9 +44,14 @@ public static partial class Dense<TLayer>
     public static void BackwardBatch<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
         where TPrevious : struct, ILayer
     {
-        if (DenseWorkspace<TLayer>.PadsWeightRows)
+        ref float w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset);
+        if (DenseWorkspace<TLayer>.PacksWeightPanels)
         {
-            PadRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset), TLayer.Inputs, ref layer.WeightRows, DenseWorkspace<TLayer>.WeightRowStride, TLayer.Units);
+            PanelPacking.PackRows(ref w, TLayer.Inputs, TLayer.Units, ref layer.WeightRows);
+        }
+        else if (DenseWorkspace<TLayer>.PadsWeightRows)
+        {
+            PadRows(ref w, TLayer.Inputs, ref layer.WeightRows, DenseWorkspace<TLayer>.WeightRowStride, TLayer.Units);
         }
 
         var phase = new InputGradientBatchPhase<TPrevious>(parameters, previous, layer, rows);
@@ -269,8 +274,9 @@ public static partial class Dense<TLayer>
                 A = ref Unsafe.Add(ref layer.BatchDelta, (nint)start * TLayer.Units),
                 ARow = TLayer.Units,
                 AStep = 1,
-                B = ref DenseWorkspace<TLayer>.PadsWeightRows ? ref layer.WeightRows : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset),
+                B = ref DenseWorkspace<TLayer>.PacksWeightPanels || DenseWorkspace<TLayer>.PadsWeightRows ? ref layer.WeightRows : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset),
                 BStep = DenseWorkspace<TLayer>.WeightRowStride,
+                BPanels = DenseWorkspace<TLayer>.PacksWeightPanels,
                 C = ref Unsafe.Add(ref previous.BatchDelta, (nint)start * TLayer.Inputs),
                 CRow = TLayer.Inputs,
                 Bias = ref Unsafe.NullRef<float>(),

@@ -77,7 +77,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal static bool PacksInputs
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+        get => IsLarge;
     }
 
     /// <summary>The batch's inputs packed in panels, for the weight-gradient product.</summary>
@@ -95,14 +95,30 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     }
 
     /// <summary>
-    /// Whether the batch backward product reads W from a copy with padded rows: when W's rows are an even
-    /// number of whole cache lines (256 or 1,024 inputs), a tile's slice of W would fall in a few L1 sets.
-    /// Only for layers large enough that the copy costs little beside the product.
+    /// Whether the batch backward product dE/dZ W reads W packed in panels of <see cref="Kernels.Gemm.Panel"/>
+    /// inputs, each one sequential stream: where the product's register tile is one cache line wide (16 floats,
+    /// two 256-bit vectors), each step of a tile reads one line from another row of W, 4 KB or so apart, and the
+    /// tile's slice of W is then hundreds of scattered lines. On a Zen 3 core (AVX2) the product of 256 x 1,024
+    /// by 1,024 x 1,024 ran at 65-70 GFLOP/s from panels against 56-59 from padded rows (best of 30 rounds,
+    /// <c>netgen-measure gemm</c>). A 512-bit tile reads four lines of a row at each step, and there panels were
+    /// no faster than padded rows (5-11% slower on Zen 5). Only for layers large enough that the copy costs
+    /// little beside the product.
+    /// </summary>
+    internal static bool PacksWeightPanels
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !(TLayer.VectorBits >= 512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) && IsLarge;
+    }
+
+    /// <summary>
+    /// Whether the batch backward product reads W from a copy with padded rows, where it does not read panels:
+    /// when W's rows are an even number of whole cache lines (256 or 1,024 inputs), a tile's slice of W would
+    /// fall in a few L1 sets. Only for layers large enough that the copy costs little beside the product.
     /// </summary>
     internal static bool PadsWeightRows
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => PadsRowsOf(TLayer.Inputs);
+        get => !PacksWeightPanels && PadsRowsOf(TLayer.Inputs);
     }
 
     /// <summary>Floats from one row of W to the next in the padded copy: one cache line more than W's.</summary>
@@ -112,7 +128,11 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
         get => PaddedStride(TLayer.Inputs);
     }
 
-    /// <summary>The padded copy of W, made on the first batch backward pass (a network that only predicts never needs it).</summary>
+    /// <summary>
+    /// The copy of W the batch backward product reads: in panels (<see cref="PacksWeightPanels"/>) or with padded
+    /// rows (<see cref="PadsWeightRows"/>); made on the first batch backward pass (a network that only predicts
+    /// never needs it).
+    /// </summary>
     internal ref float WeightRows
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -120,7 +140,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
         {
             if (_weightRows.Length == 0)
             {
-                _weightRows = new AlignedBuffer(TLayer.Units * WeightRowStride);
+                _weightRows = new AlignedBuffer(TLayer.Units * (PacksWeightPanels ? WholePanels(TLayer.Inputs) : WeightRowStride));
             }
 
             return ref _weightRows.Start;
@@ -133,7 +153,10 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     /// few L1 sets. Only for layers large enough that the copy costs little beside the product.
     /// </summary>
     private static bool PadsRowsOf(int width) =>
-        width % Kernels.Gemm.Panel == 0 && (width / Kernels.Gemm.Panel) % 2 == 0 && (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
+        width % Kernels.Gemm.Panel == 0 && (width / Kernels.Gemm.Panel) % 2 == 0 && IsLarge;
+
+    /// <summary>Whether the layer is large enough (64K weights) that copying an operand costs little beside a batch product.</summary>
+    private static bool IsLarge => (long)TLayer.Inputs * TLayer.Units >= 1 << 16;
 
     /// <summary>Floats from one padded row to the next: one cache line more than the row, where rows of that width are padded.</summary>
     private static int PaddedStride(int width) => PadsRowsOf(width) ? width + Kernels.Gemm.Panel : width;
