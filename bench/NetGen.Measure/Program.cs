@@ -50,8 +50,9 @@ var gemmRows = new Option<int>("--rows") { Description = "Rows of A and C (sampl
 var gemmSteps = new Option<int>("--steps") { Description = "Length of the sums (inputs)", DefaultValueFactory = _ => 1024 };
 var gemmColumns = new Option<int>("--columns") { Description = "Columns of B and C (units)", DefaultValueFactory = _ => 1024 };
 var gemmRowStride = new Option<int>("--b-row-stride") { Description = "Read B row-major with rows this many floats apart (as the batch backward product reads W in padded rows) instead of in panels; 0: panels", DefaultValueFactory = _ => 0 };
-var gemm = new Command("gemm", "The batch product alone at the widest vector: GFLOP/s, best of 30 rounds, and this core's FMA peak") { gemmRows, gemmSteps, gemmColumns, gemmRowStride, seconds };
-gemm.SetAction(p => GemmKernel.Run(p.GetValue(gemmRows), p.GetValue(gemmSteps), p.GetValue(gemmColumns), p.GetValue(gemmRowStride), p.GetValue(seconds)));
+var gemmATransposed = new Option<int>("--a-transposed-stride") { Description = "Read A down the columns of its transpose, stored with rows this many floats apart (as the weight-gradient product reads dE/dZ in padded rows) instead of along its own rows; 0: rows", DefaultValueFactory = _ => 0 };
+var gemm = new Command("gemm", "The batch product alone at the widest vector: GFLOP/s, best of 30 rounds, and this core's FMA peak") { gemmRows, gemmSteps, gemmColumns, gemmRowStride, gemmATransposed, seconds };
+gemm.SetAction(p => GemmKernel.Run(p.GetValue(gemmRows), p.GetValue(gemmSteps), p.GetValue(gemmColumns), p.GetValue(gemmRowStride), p.GetValue(gemmATransposed), p.GetValue(seconds)));
 
 var root = new RootCommand("Measures NetGen's generated networks for bench/compare-pytorch.sh") { peak, train, evaluate, converge, latency, loaded, shapes, forward, gemm };
 return root.Parse(args).Invoke();

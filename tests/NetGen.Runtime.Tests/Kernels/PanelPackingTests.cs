@@ -3,7 +3,7 @@ using NetGen.Internal.Kernels;
 
 namespace NetGen.Runtime.Tests.Kernels;
 
-/// <summary>The packing of W^T into the panels the forward products read, against the layout written out value by value.</summary>
+/// <summary>The copies the batch products read (W^T in panels, dE/dZ transposed), against the layouts written out value by value.</summary>
 public sealed class PanelPackingTests
 {
     [Theory]
@@ -46,5 +46,36 @@ public sealed class PanelPackingTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(4, 9)]
+    [InlineData(8, 8)]
+    [InlineData(13, 19)]
+    [InlineData(64, 1024)]
+    [InlineData(256, 30)]
+    public void Transposes_every_value_and_writes_nothing_past_the_copy(int rows, int columns)
+    {
+        var random = new Random(rows * 1000 + columns);
+        float[] x = new float[rows * columns];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)random.NextDouble();
+        }
+
+        var transposed = new float[(rows * columns) + 8];
+        Array.Fill(transposed, float.NaN);
+        PanelPacking.Transpose(ref x[0], rows, columns, ref transposed[0]);
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Assert.True(transposed[(c * rows) + r] == x[(r * columns) + c], $"{rows} x {columns}: X[{r}, {c}] transposed as {transposed[(c * rows) + r]}");
+            }
+        }
+
+        Assert.All(transposed[(rows * columns)..], value => Assert.True(float.IsNaN(value)));
     }
 }

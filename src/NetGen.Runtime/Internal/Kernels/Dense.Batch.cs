@@ -82,13 +82,17 @@ public static partial class Dense<TLayer>
     }
 
     /// <summary>
-    /// Lays out the operands of the weight-gradient product where the layer copies them: dE/dZ with padded rows
-    /// (<see cref="DenseWorkspace{TLayer}.PadsDeltaRows"/>), and X packed in panels (<see cref="DenseWorkspace{TLayer}.PacksInputs"/>),
-    /// which is returned; else X as it is.
+    /// Lays out the operands of the weight-gradient product where the layer copies them: dE/dZ transposed
+    /// (<see cref="DenseWorkspace{TLayer}.TransposesDelta"/>) or with padded rows (<see cref="DenseWorkspace{TLayer}.PadsDeltaRows"/>),
+    /// and X packed in panels (<see cref="DenseWorkspace{TLayer}.PacksInputs"/>), which is returned; else X as it is.
     /// </summary>
     private static ReadOnlySpan<float> PrepareWeightProduct(ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int rows)
     {
-        if (DenseWorkspace<TLayer>.PadsDeltaRows)
+        if (DenseWorkspace<TLayer>.TransposesDelta)
+        {
+            PanelPacking.Transpose(ref layer.BatchDelta, rows, TLayer.Units, ref layer.DeltaTransposed);
+        }
+        else if (DenseWorkspace<TLayer>.PadsDeltaRows)
         {
             PadRows(ref layer.BatchDelta, TLayer.Units, ref layer.DeltaRows, DenseWorkspace<TLayer>.DeltaRowStride, rows);
         }
@@ -304,11 +308,14 @@ public static partial class Dense<TLayer>
                 return;
             }
 
+            // A = dE/dZ^T: rows of the transposed copy, or read down the columns of dE/dZ (padded rows or as it is)
+            bool transposed = DenseWorkspace<TLayer>.TransposesDelta;
             var product = new Product
             {
-                A = ref Unsafe.Add(ref DenseWorkspace<TLayer>.PadsDeltaRows ? ref layer.DeltaRows : ref layer.BatchDelta, start),
-                ARow = 1,
-                AStep = DenseWorkspace<TLayer>.DeltaRowStride,
+                A = ref transposed ? ref Unsafe.Add(ref layer.DeltaTransposed, (nint)start * rows)
+                    : ref Unsafe.Add(ref DenseWorkspace<TLayer>.PadsDeltaRows ? ref layer.DeltaRows : ref layer.BatchDelta, start),
+                ARow = transposed ? rows : 1,
+                AStep = transposed ? 1 : DenseWorkspace<TLayer>.DeltaRowStride,
                 B = ref input,
                 BPanels = DenseWorkspace<TLayer>.PacksInputs,
                 BStep = TLayer.Inputs,

@@ -80,6 +80,45 @@ internal static class PanelPacking
     }
 
     /// <summary>
+    /// X [rows, columns] row-major into its transpose [columns, rows]: X[r, c] goes to c rows + r, in 8 x 8 blocks of
+    /// registers where AVX has them, the edges one value at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Transpose(ref float x, nint rows, nint columns, ref float transposed)
+    {
+        nint r0 = 0;
+        if (Avx.IsSupported)
+        {
+            nint vectorColumns = columns / 8 * 8;
+            for (; r0 + 8 <= rows; r0 += 8)
+            {
+                ref float source = ref Unsafe.Add(ref x, r0 * columns);
+                for (nint c = 0; c < vectorColumns; c += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref source, c), columns, ref Unsafe.Add(ref transposed, (c * rows) + r0), rows);
+                }
+
+                for (nint c = vectorColumns; c < columns; c++)
+                {
+                    for (nint r = 0; r < 8; r++)
+                    {
+                        Unsafe.Add(ref transposed, (c * rows) + r0 + r) = Unsafe.Add(ref source, (r * columns) + c);
+                    }
+                }
+            }
+        }
+
+        // the rows left: all of them without AVX, else those that do not fill a block of 8
+        for (nint r = r0; r < rows; r++)
+        {
+            for (nint c = 0; c < columns; c++)
+            {
+                Unsafe.Add(ref transposed, (c * rows) + r) = Unsafe.Add(ref x, (r * columns) + c);
+            }
+        }
+    }
+
+    /// <summary>
     /// out[c * outStride + r] = in[r * inStride + c] for an 8 x 8 block: pairs of rows interleaved, then pairs of
     /// pairs, then the 128-bit halves swapped across.
     /// </summary>
