@@ -44,18 +44,22 @@ public static partial class Dense<TLayer>
     public static void BackwardBatch<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, int rows)
         where TPrevious : struct, ILayer
     {
-        ref float w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset);
+        int threads = WorkerPool.ThreadsFor(BatchWork(rows));
         if (DenseWorkspace<TLayer>.PacksWeightPanels)
         {
-            PanelPacking.PackRows(ref w, TLayer.Inputs, TLayer.Units, ref layer.WeightRows);
+            // W is copied whole whatever the batch (4 MB for 1,024 x 1,024): on every thread the product will use,
+            // each its own rows of W, so that the copy does not hold up the other threads
+            _ = ref layer.WeightRows; // made here, on one thread
+            var pack = new PackWeightPanelsPhase(parameters, layer);
+            PhaseRunner<PackWeightPanelsPhase>.In(ref layer.PackWeightPanelsRunner).Run(ref pack, threads, default);
         }
         else if (DenseWorkspace<TLayer>.PadsWeightRows)
         {
-            PadRows(ref w, TLayer.Inputs, ref layer.WeightRows, DenseWorkspace<TLayer>.WeightRowStride, TLayer.Units);
+            PadRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset), TLayer.Inputs, ref layer.WeightRows, DenseWorkspace<TLayer>.WeightRowStride, TLayer.Units);
         }
 
         var phase = new InputGradientBatchPhase<TPrevious>(parameters, previous, layer, rows);
-        PhaseRunner<InputGradientBatchPhase<TPrevious>>.In(ref layer.InputGradientRunner).Run(ref phase, WorkerPool.ThreadsFor(BatchWork(rows)), default);
+        PhaseRunner<InputGradientBatchPhase<TPrevious>>.In(ref layer.InputGradientRunner).Run(ref phase, threads, default);
     }
 
     /// <summary>
@@ -258,6 +262,17 @@ public static partial class Dense<TLayer>
             (int start, int count) = GeneratedCodeHelpers.Split(rows, part, parts, 1);
             nint offset = (nint)start * TLayer.Units;
             Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), count);
+        }
+    }
+
+    /// <summary>W into the panels the batch backward product reads (<see cref="DenseWorkspace{TLayer}.PacksWeightPanels"/>), each thread its own rows of W.</summary>
+    private readonly struct PackWeightPanelsPhase(float[] parameters, DenseWorkspace<TLayer> layer) : IPhase
+    {
+        public void Run(int part, int parts, ref float input)
+        {
+            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Units, part, parts, 1);
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), TLayer.WeightOffset);
+            PanelPacking.PackRows(ref w, TLayer.Inputs, TLayer.Units, ref layer.WeightRows, start, count);
         }
     }
 

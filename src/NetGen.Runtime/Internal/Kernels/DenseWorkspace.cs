@@ -213,6 +213,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal object? ForwardBatchRunner;
     internal object? ActivateBatchRunner;
     internal object? InputGradientRunner;
+    internal object? PackWeightPanelsRunner;
     internal object? WeightsRunner;
     internal object? GradientRunner;
 

@@ -57,11 +57,15 @@ internal static class PanelPacking
     /// instead of one cache line from each row. The lanes past the last column keep the 0 the buffer was made with.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackRows(ref float x, nint columns, nint rows, ref float packed)
+    public static void PackRows(ref float x, nint columns, nint rows, ref float packed) => PackRows(ref x, columns, rows, ref packed, 0, rows);
+
+    /// <summary>The rows k in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of <paramref name="rows"/> packed as <see cref="PackRows(ref float, nint, nint, ref float)"/> packs them all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackRows(ref float x, nint columns, nint rows, ref float packed, nint start, nint count)
     {
         const int panel = Gemm.Panel;
         nint whole = columns / panel * panel;
-        for (nint k = 0; k < rows; k++)
+        for (nint k = start; k < start + count; k++)
         {
             ref float source = ref Unsafe.Add(ref x, k * columns);
             ref float target = ref Unsafe.Add(ref packed, k * panel);
