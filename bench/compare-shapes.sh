@@ -35,7 +35,9 @@ export OPENBLAS_CORETYPE=Cooperlake
 dotnet build bench/NetGen.Measure -c Release -v quiet -nologo > /dev/null
 measure=bench/NetGen.Measure/bin/Release/net10.0/netgen-measure
 peer=
-[[ $torchsharp == yes ]] && peer=$(torchsharp_peer)
+if [[ $torchsharp == yes ]]; then
+    peer=$(torchsharp_peer) || { echo "TorchSharp could not be set up (see above); going on without its column" >&2; peer=; }
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
