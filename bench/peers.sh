@@ -19,30 +19,30 @@ install_missing() {
 # taken on the system's runtime.
 torchsharp_peer() {
     local project=bench/NetGen.TorchSharpPeer out=bench/NetGen.TorchSharpPeer/bin/Release/net10.0
-    dotnet build "$project" -c Release -v quiet -nologo > /dev/null
+    dotnet build "$project" -c Release -v quiet -nologo > /dev/null || return 1
     local system_cxx
     system_cxx=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
     if grep -q GLIBCXX_3.4.32 "$system_cxx"; then
         echo "$out/torchsharp-peer"
         return
     fi
-    install_missing curl xz-utils patchelf
+    install_missing curl xz-utils patchelf || return 1
     local runtime=${XDG_CACHE_HOME:-$HOME/.cache}/netgen-bench/debian13-runtime
     local lib=$runtime/usr/lib/x86_64-linux-gnu
     if [[ ! -e $lib/libstdc++.so.6 ]]; then
         echo "unpacking Debian 13's libc6, libstdc++6 and libgcc-s1 into $runtime for TorchSharp" >&2
         local mirror=http://deb.debian.org/debian tmp package file
         tmp=$(mktemp -d)
-        curl -fsS "$mirror/dists/trixie/main/binary-amd64/Packages.xz" | xz -dc > "$tmp/Packages"
+        curl -fsS "$mirror/dists/trixie/main/binary-amd64/Packages.xz" | xz -dc > "$tmp/Packages" || return 1
         mkdir -p "$runtime"
         for package in libc6 libstdc++6 libgcc-s1; do
             file=$(awk -v p="Package: $package" '$0 == p {found = 1} found && /^Filename:/ {print $2; exit}' "$tmp/Packages")
-            curl -fsS "$mirror/$file" -o "$tmp/$package.deb"
-            dpkg-deb -x "$tmp/$package.deb" "$runtime"
+            curl -fsS "$mirror/$file" -o "$tmp/$package.deb" || return 1
+            dpkg-deb -x "$tmp/$package.deb" "$runtime" || return 1
         done
         rm -rf "$tmp"
     fi
-    cp "$out/torchsharp-peer" "$out/torchsharp-peer-debian13"
-    patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --force-rpath --set-rpath "$lib" "$out/torchsharp-peer-debian13"
+    cp "$out/torchsharp-peer" "$out/torchsharp-peer-debian13" || return 1
+    patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --force-rpath --set-rpath "$lib" "$out/torchsharp-peer-debian13" || return 1
     echo "$out/torchsharp-peer-debian13"
 }
