@@ -6,7 +6,7 @@ install_missing() {
     local missing=() p
     for p in "$@"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
     if [[ ${#missing[@]} -gt 0 ]]; then
-        echo "installing ${missing[*]}"
+        echo "installing ${missing[*]}" >&2
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
     fi
 }
