@@ -253,7 +253,8 @@ public sealed class KernelWidthTests
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        const int rows = Gemm.RowBlock * 2 + 17, steps = Gemm.StepBlock * 2 + 89, columns = 64 + 16 + 8 + 4 + 3;
+        int rows = (Gemm.RowBlock(TS.Lanes) * 2) + 17, steps = (Gemm.StepBlock(TS.Lanes) * 2) + 89;
+        const int columns = 64 + 16 + 8 + 4 + 3;
         var random = new DeterministicRandom(11);
         float[] a = Random(ref random, rows * steps);
         float[] b = Random(ref random, steps * columns);
