@@ -5,6 +5,12 @@ using NetGen.Internal;
 
 namespace NetGen.Runtime.Tests;
 
+/// <remarks>
+/// Alone in the assembly: these tests time the pool's helpers and change its settings, and other tests train
+/// networks on the same pool (a job of theirs just before one of these leaves the helper awake when a test
+/// needs it asleep, or starts a spell a test does not expect).
+/// </remarks>
+[Collection(nameof(WorkerPoolAlone))]
 public sealed class WorkerPoolTests
 {
     private sealed class Recorder(int parts) : IParallelJob
@@ -101,6 +107,16 @@ public sealed class WorkerPoolTests
         }
     }
 
+    /// <summary>Waits until the helpers have gone to sleep (with no spin time, it does so within microseconds of a job, unless descheduled).</summary>
+    private static void WaitUntilHelperSleeps()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!WorkerPool.HelpersAsleep && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(1);
+        }
+    }
+
     /// <summary>Waits out a spell in which the pool runs every job on its caller, because a helper was late.</summary>
     internal static void WaitUntilParallel()
     {
@@ -167,7 +183,7 @@ public sealed class WorkerPoolTests
             for (int attempt = 0; attempt < 20 && judged < 3; attempt++)
             {
                 WaitUntilParallel();
-                Thread.Sleep(2); // the helper is asleep by now
+                WaitUntilHelperSleeps();
                 var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
                 WorkerPool.Run(slow, 2, [1f], default);
                 if (slow.HelperThread == Environment.CurrentManagedThreadId)
@@ -286,3 +302,7 @@ public sealed class WorkerPoolTests
         Assert.Equal(1, WorkerPool.ThreadsFor(WorkerPool.MinWorkPerThread - 1));
     }
 }
+
+/// <summary>Tests of the worker pool run with no other test of the assembly beside them.</summary>
+[CollectionDefinition(nameof(WorkerPoolAlone), DisableParallelization = true)]
+public sealed class WorkerPoolAlone;

@@ -35,18 +35,14 @@ public sealed class AllocationTests
         // Rounds of 20: the runtime may allocate once on this thread as it compiles a path taken for the
         // first time (the worker pool switches between sharing a sample and running alone as other tests
         // load the cores), but a call that allocates would allocate in every round.
-        var rounds = new long[5];
-        for (int round = 0; round < rounds.Length; round++)
+        long[] rounds = SteadyState.AllocatedBytesPerRound(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 20; i++)
             {
                 Exercise();
             }
+        });
 
-            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(rounds.Count(r => r == 0) >= 4, $"bytes allocated per round of 20: {string.Join(", ", rounds)}");
+        Assert.True(rounds.Count(r => r == 0) >= 4, SteadyState.Describe(rounds));
     }
 }

@@ -125,22 +125,16 @@ public sealed class ThreadingTests
             (float[] inputs, float[] targets) = NetworkCases.Get("MnistNet").Batch(256, seed: 1);
             network.TrainBatch(inputs, targets, 0.01f);
 
-            // Rounds of ten batches: the runtime itself may allocate once on this thread while it
-            // promotes hot methods to optimised code (tiering), but a steady state that allocates
-            // would allocate in every round, so most rounds must allocate nothing.
-            var rounds = new long[5];
-            for (int round = 0; round < rounds.Length; round++)
+            // Rounds of ten batches (see SteadyState): most rounds must allocate nothing.
+            long[] rounds = SteadyState.AllocatedBytesPerRound(() =>
             {
-                long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < 10; i++)
                 {
                     network.TrainBatch(inputs, targets, 0.01f);
                 }
+            });
 
-                rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
-            }
-
-            Assert.True(rounds.Count(r => r == 0) >= 3, $"bytes allocated per round: {string.Join(", ", rounds)}");
+            Assert.True(rounds.Count(r => r == 0) >= 3, SteadyState.Describe(rounds));
         }
         finally
         {

@@ -126,6 +126,9 @@ public static class WorkerPool
     /// <summary>How long a helper keeps spinning for the next job before it sleeps.</summary>
     public static TimeSpan SpinTime { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>Whether every helper is asleep now, so that the next job must wake them (for tests).</summary>
+    internal static bool HelpersAsleep => Array.TrueForAll(s_workers, worker => worker.IsAsleep);
+
     /// <summary>
     /// Runs <c>job.RunPart(p, parts, first, second)</c> for every part p: part 0 on this thread, the
     /// others on helpers. Returns when every part is done; rethrows the first exception of any part.
@@ -277,6 +280,9 @@ public static class WorkerPool
 
             return false;
         }
+
+        /// <summary>Whether the helper has gone to sleep after its spin, so that the next job must wake it.</summary>
+        public bool IsAsleep => Volatile.Read(ref _sleeping) == 1;
 
         /// <summary>Whether the helper is spinning, ready to start a job at once; if it sleeps, wakes it to spin and returns false.</summary>
         public bool IsAwake()
