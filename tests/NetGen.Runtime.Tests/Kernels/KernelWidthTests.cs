@@ -110,14 +110,19 @@ public sealed class KernelWidthTests
     [Fact]
     public void Cache_blocked_products_are_one_chain_of_multiply_adds_per_value()
     {
-        // More steps than a step block (the last one partial), more rows than a row block (the last one not a
-        // whole number of tiles), and columns off every tile width: every value must be exactly the unblocked
+        // More steps than two step blocks, more rows than a row block (the last one not a whole number of
+        // tiles), and columns off every tile width: every value must be exactly the unblocked
         // chain c = a_k b_k + c over k in order, whatever block boundaries the product crossed. (Fused where the
         // columns run in vectors with FMA; the last 3 columns run as single values, a * b + c.)
         // B row-major, and B packed in panels of 16 columns (as the forward product reads W^T).
         foreach (bool panels in new[] { false, true })
         {
             Blocked<Soft16, Lanes16>(fused: true, panels);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Blocked<Simd512, Vector512<float>>(fused: true, panels);
+            }
+
             if (Vector256.IsHardwareAccelerated)
             {
                 Blocked<Simd256, Vector256<float>>(fused: System.Runtime.Intrinsics.X86.Fma.IsSupported, panels);
@@ -253,8 +258,7 @@ public sealed class KernelWidthTests
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        int rows = (Gemm.RowBlock(TS.Lanes) * 2) + 17, steps = (Gemm.StepBlock(TS.Lanes) * 2) + 89;
-        const int columns = 64 + 16 + 8 + 4 + 3;
+        const int rows = (Gemm.RowBlock * 2) + 17, steps = (Gemm.StepBlock * 2) + 89, columns = 64 + 16 + 8 + 4 + 3;
         var random = new DeterministicRandom(11);
         float[] a = Random(ref random, rows * steps);
         float[] b = Random(ref random, steps * columns);

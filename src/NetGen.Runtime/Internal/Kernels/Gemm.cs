@@ -122,7 +122,7 @@ internal readonly struct UpdateEpilogue<TLayer> : IEpilogue
 /// <summary>
 /// Register-blocked matrix products: tiles of C held in registers while the sum runs, in cache blocks. The
 /// sum over k runs in blocks of at most <see cref="StepBlock"/> steps and the rows in blocks of
-/// <see cref="RowBlock"/>, both by vector width: within one (row block, step block), every row tile reads the
+/// <see cref="RowBlock"/>: within one (row block, step block), every row tile reads the
 /// same slice of B for a tile's columns (from L1 or L2), and the row block's slice of A stays in L2 while every
 /// column tile reads it. Between step blocks a tile's partial sums wait in C and are loaded back into the same
 /// accumulators, so each value is the same chain of multiply-adds, bit for bit, as one unblocked sum.
@@ -136,30 +136,28 @@ internal static class Gemm
     public const int Panel = 16;
 
     /// <summary>
-    /// Steps of the sum per block at most, at a width of <paramref name="lanes"/>. Up to 256-bit vectors, 1024:
-    /// the sums of every layer up to 1024 inputs run in one block, and the tiles never load partial sums back
-    /// (a tile's slice of B, 64 KB at 256 bits, streams from L2 instead of staying in L1). On a Zen 3 core the
-    /// batch product of 1020 x 1024 x 1024 ran 8-15% faster than in blocks of 256, and that of a 784-input layer
-    /// (256 x 784 x 1024) 10% faster; 128-bit vectors gained 4-9%. At 512 bits, 256 (a 256-byte tile's slice is
-    /// 64 KB already): the blocks those cores were measured with, not remeasured since.
+    /// Steps of the sum per block at most: the sums of every layer up to 1024 inputs run in one block, so their
+    /// tiles never load partial sums back; a tile's slice of B (64 KB at 256 bits, 256 KB at 512) streams from L2
+    /// instead of staying in L1, as fast on the cores measured. Against blocks of 256, the product of 1020 x 1024
+    /// x 1024 ran 8-15% faster on a Zen 3 core (AVX2) and 85-91% -> 94-96% of the FMA peak on a Zen 5 (AVX-512),
+    /// that of a 784-input layer 10% and 89-90% -> 96-98% of the peak.
     /// </summary>
-    public static int StepBlock(int lanes) => lanes == 16 ? 256 : 1024;
+    public const int StepBlock = 1024;
 
     /// <summary>
-    /// Rows of C per block at a width of <paramref name="lanes"/>, a multiple of every tile's height: 60 rows of A
-    /// over 1024 steps are 240 KB, half of a Zen 3 core's L2 (120 rows measured 0-8% slower there); 120 rows
-    /// over 256 steps at 512 bits, 120 KB.
+    /// Rows of C per block, a multiple of every tile's height: 60 rows of A over 1024 steps are 240 KB, which stay
+    /// in a 512 KB or larger L2 beside the tile's slice of B (120 rows measured 0-8% slower on Zen 3, alike on Zen 5).
     /// </summary>
-    public static int RowBlock(int lanes) => lanes == 16 ? 120 : 60;
+    public const int RowBlock = 60;
 
     /// <summary>
-    /// The length of each block of a sum of <paramref name="steps"/> at a width of <paramref name="lanes"/>: as
-    /// few blocks of at most <see cref="StepBlock"/> as it takes, of equal length, so that no block is a short
-    /// tail whose tiles load and store their partial sums for a few steps.
+    /// The length of each block of a sum of <paramref name="steps"/>: as few blocks of at most
+    /// <see cref="StepBlock"/> as it takes, of equal length, so that no block is a short tail whose tiles load and
+    /// store their partial sums for a few steps.
     /// </summary>
-    public static nint StepsPerBlock(nint steps, int lanes)
+    public static nint StepsPerBlock(nint steps)
     {
-        nint blocks = (steps + StepBlock(lanes) - 1) / StepBlock(lanes);
+        nint blocks = (steps + StepBlock - 1) / StepBlock;
         return blocks <= 1 ? steps : (steps + blocks - 1) / blocks;
     }
 
@@ -203,11 +201,10 @@ internal static class Gemm
         where TE : IEpilogue
         where TR : IConstant
     {
-        nint stepBlock = TE.ReadsC ? p.Steps : StepsPerBlock(p.Steps, TS.Lanes);
-        int rowBlock = RowBlock(TS.Lanes);
-        for (int r0 = 0; r0 < p.Rows; r0 += rowBlock)
+        nint stepBlock = TE.ReadsC ? p.Steps : StepsPerBlock(p.Steps);
+        for (int r0 = 0; r0 < p.Rows; r0 += RowBlock)
         {
-            int r1 = System.Math.Min(r0 + rowBlock, p.Rows);
+            int r1 = System.Math.Min(r0 + RowBlock, p.Rows);
             for (nint k0 = 0; k0 < p.Steps; k0 += stepBlock)
             {
                 var block = new Block(k0, System.Math.Min(k0 + stepBlock, p.Steps), k0 == 0, k0 + stepBlock >= p.Steps);
