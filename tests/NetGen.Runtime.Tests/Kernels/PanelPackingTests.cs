@@ -3,7 +3,7 @@ using NetGen.Internal.Kernels;
 
 namespace NetGen.Runtime.Tests.Kernels;
 
-/// <summary>The copies the batch products read (W^T in panels, dE/dZ transposed), against the layouts written out value by value.</summary>
+/// <summary>The copies the batch products read (W^T in panels, X in panels, dE/dZ transposed), against the layouts written out value by value.</summary>
 public sealed class PanelPackingTests
 {
     [Theory]
@@ -43,6 +43,57 @@ public sealed class PanelPackingTests
                 {
                     float value = packed[((j / Gemm.Panel) * inputs * Gemm.Panel) + (i * Gemm.Panel) + (j % Gemm.Panel)];
                     Assert.True(value == w[(j * inputs) + i], $"{units} x {inputs}, split at {split}: W[{j}, {i}] packed as {value}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 16)]
+    [InlineData(7, 37)]
+    [InlineData(64, 784)]
+    [InlineData(64, 1024)]
+    [InlineData(130, 20)]
+    public void Packs_the_rows_of_x_in_panels_and_leaves_the_padding_alone(int rows, int columns)
+    {
+        var random = new Random(rows * 1000 + columns);
+        float[] x = new float[rows * columns];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)random.NextDouble();
+        }
+
+        int panels = (columns + Gemm.Panel - 1) / Gemm.Panel;
+
+        // every row at once, and in two ranges as threads pack their own rows
+        foreach (int split in new[] { 0, rows / 3 })
+        {
+            var packed = new float[panels * rows * Gemm.Panel];
+            Array.Fill(packed, float.NaN);
+            if (split == 0)
+            {
+                PanelPacking.PackRows(ref x[0], columns, rows, ref packed[0]);
+            }
+            else
+            {
+                PanelPacking.PackRows(ref x[0], columns, rows, ref packed[0], 0, split);
+                PanelPacking.PackRows(ref x[0], columns, rows, ref packed[0], split, rows - split);
+            }
+
+            for (int k = 0; k < rows; k++)
+            {
+                for (int c = 0; c < panels * Gemm.Panel; c++)
+                {
+                    float value = packed[((c / Gemm.Panel) * rows * Gemm.Panel) + (k * Gemm.Panel) + (c % Gemm.Panel)];
+                    if (c < columns)
+                    {
+                        Assert.True(value == x[(k * columns) + c], $"{rows} x {columns}, split at {split}: X[{k}, {c}] packed as {value}");
+                    }
+                    else
+                    {
+                        Assert.True(float.IsNaN(value), $"{rows} x {columns}, split at {split}: padding of row {k}, lane {c}, written as {value}");
+                    }
                 }
             }
         }

@@ -60,25 +60,33 @@ internal static class PanelPacking
     public static void PackRows(ref float x, nint columns, nint rows, ref float packed) => PackRows(ref x, columns, rows, ref packed, 0, rows);
 
     /// <summary>The rows k in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of <paramref name="rows"/> packed as <see cref="PackRows(ref float, nint, nint, ref float)"/> packs them all.</summary>
+    /// <remarks>
+    /// Panel by panel, each written as one sequential stream while the reads step down the rows. Row by row, each
+    /// row would write one line into every panel, and panels of 64 rows are 4 KB apart: every line of a row's
+    /// stores would fall in the same L1 set (on a Zen 5 core, the packing of a 64 x 784 batch took 9% of
+    /// 784-128-10's TrainBatch that way).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackRows(ref float x, nint columns, nint rows, ref float packed, nint start, nint count)
     {
         const int panel = Gemm.Panel;
         nint whole = columns / panel * panel;
+        for (nint c = 0; c < whole; c += panel)
+        {
+            ref float to = ref Unsafe.Add(ref packed, c * rows);
+            for (nint k = start; k < start + count; k++)
+            {
+                ref float source = ref Unsafe.Add(ref x, (k * columns) + c);
+                Vector256.LoadUnsafe(ref source).StoreUnsafe(ref to, (nuint)(k * panel));
+                Vector256.LoadUnsafe(ref source, 8).StoreUnsafe(ref to, (nuint)((k * panel) + 8));
+            }
+        }
+
         for (nint k = start; k < start + count; k++)
         {
-            ref float source = ref Unsafe.Add(ref x, k * columns);
-            ref float target = ref Unsafe.Add(ref packed, k * panel);
-            for (nint c = 0; c < whole; c += panel)
-            {
-                ref float to = ref Unsafe.Add(ref target, c * rows);
-                Vector256.LoadUnsafe(ref source, (nuint)c).StoreUnsafe(ref to);
-                Vector256.LoadUnsafe(ref source, (nuint)(c + 8)).StoreUnsafe(ref to, 8);
-            }
-
             for (nint c = whole; c < columns; c++)
             {
-                Unsafe.Add(ref target, (whole * rows) + (c - whole)) = Unsafe.Add(ref source, c);
+                Unsafe.Add(ref packed, (whole * rows) + (k * panel) + (c - whole)) = Unsafe.Add(ref x, (k * columns) + c);
             }
         }
     }
