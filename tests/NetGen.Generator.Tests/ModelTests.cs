@@ -119,9 +119,9 @@ public sealed class ModelTests
     }
 
     /// <summary>
-    /// Per-sample SGD shares a later large layer's update between cores (by columns of W) whether or not the
-    /// first layer is large enough to share its own, from 262,144 weights; smaller layers and the first one
-    /// below the threshold do not.
+    /// Per-sample SGD shares a later large layer's update between cores (by rows of W, as its forward pass)
+    /// whether or not the first layer is large enough to share its own, from 262,144 weights; smaller layers and
+    /// the first one below the threshold do not.
     /// </summary>
     [Fact]
     public void A_later_large_layer_shares_its_sgd_step_whatever_the_first_layer_does()
@@ -146,9 +146,9 @@ public sealed class ModelTests
     }
 
     /// <summary>
-    /// Training shares a later layer's forward pass only as it shares its update: after a 784 x 256 first layer
-    /// that shares both, a 256 x 256 layer shares neither (its W would move between the cores' caches on every
-    /// sample).
+    /// Training shares a later layer's forward pass exactly as it shares its update, in TrainBatch's steps and in
+    /// TrainSequential's alike, so that each core updates the rows of W it read: after a 784 x 256 first layer
+    /// that shares both, a 256 x 256 layer shares neither; a 1,024 x 1,024 layer shares both.
     /// </summary>
     [Fact]
     public void A_later_layer_shares_its_training_forward_pass_only_with_its_update()
@@ -160,6 +160,13 @@ public sealed class ModelTests
         Assert.True(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 1).Share);
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 2).Share);
         Assert.False(plan.Sgd.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
+
+        Planning.NetworkPlan wide = Planning.Planner.Plan(SgdClassifier(784, 1024, 1024, 10), Planning.GeneratorOptions.Default);
+        foreach (EquatableArray<Planning.Step> pass in new[] { wide.Sgd, wide.Sequence })
+        {
+            Assert.True(pass.Single(s => s.Kind == Planning.StepKind.Forward && s.Layer == 2).Share);
+            Assert.True(pass.Single(s => s.Kind == Planning.StepKind.SgdStep && s.Layer == 2).Share);
+        }
     }
 
     /// <summary>

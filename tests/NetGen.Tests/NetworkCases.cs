@@ -78,7 +78,7 @@ public static class NetworkCases
         new("DeepNet", s => new DeepNet(s), new(33, Loss.CrossEntropy, L(31, A.ReLU), L(19, A.LeakyReLU, 0.05f), L(17, A.Tanh), L(16, A.Sigmoid), L(10, A.Softmax))),
         new("PaddedRowsNet", s => new PaddedRowsNet(s), new(24, Loss.CrossEntropy, L(256, A.ReLU), L(256, A.ReLU), L(5, A.Softmax))),
         new("PackedInputsNet", s => new PackedInputsNet(s), new(8, Loss.CrossEntropy, L(300, A.ReLU), L(256, A.ReLU), L(3, A.Softmax))),
-        new("ColumnSplitNet", s => new ColumnSplitNet(s), new(8, Loss.CrossEntropy, L(512, A.ReLU), L(512, A.ReLU), L(3, A.Softmax))),
+        new("SharedLaterLayerNet", s => new SharedLaterLayerNet(s), new(8, Loss.CrossEntropy, L(512, A.ReLU), L(512, A.ReLU), L(3, A.Softmax))),
         new("MnistNet", s => new MnistNet(s), new(784, Loss.CrossEntropy, L(128, A.ReLU), L(10, A.Softmax))),
         new("MomentumNet", s => new MomentumNet(s), new(6, Loss.CrossEntropy, L(8, A.Tanh), L(3, A.Softmax))),
         new("AdamNet", s => new AdamNet(s), new(6, Loss.SquaredError, L(8, A.ReLU), L(2))),

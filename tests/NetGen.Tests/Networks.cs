@@ -74,15 +74,16 @@ public partial class PaddedRowsNet;
 public partial class PackedInputsNet;
 
 /// <summary>
-/// A later layer large enough (512 x 512 weights) that per-sample SGD splits its step between cores by
-/// columns of W; the first layer, 8 x 512, is too small to split its own.
+/// A later layer large enough (512 x 512 weights) that per-sample SGD splits its forward pass and its step
+/// between cores by rows of W, summing dE/dx over blocks of 64 rows; the first layer, 8 x 512, is too small to
+/// split its own.
 /// </summary>
 [Network(Loss = Loss.CrossEntropy)]
 [Input(8)]
 [Dense(512)] [ReLU]
 [Dense(512)] [ReLU]
 [Dense(3)] [Softmax]
-public partial class ColumnSplitNet;
+public partial class SharedLaterLayerNet;
 
 /// <summary>The MNIST shape of the contract.</summary>
 [Network(Loss = Loss.CrossEntropy)]

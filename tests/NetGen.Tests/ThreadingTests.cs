@@ -51,7 +51,7 @@ public sealed class ThreadingTests
 
     /// <summary>
     /// A large layer's one-sample forward product, and with SGD the fused update of W1 in per-sample
-    /// training and a later large layer's update (by columns of W), are shared between threads while helpers are awake.
+    /// training and a later large layer's update (by rows of W, dE/dx over fixed blocks of rows), are shared between threads while helpers are awake.
     /// </summary>
     [Theory]
     [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]

@@ -18,11 +18,10 @@ internal static class Planner
 
     /// <summary>
     /// A layer after the first shares one sample's training steps between cores only from this many weights
-    /// (1 MB of W). Its update splits W by columns while its forward pass reads W by rows, so a split moves
-    /// the lines one core wrote into the other core's cache on every sample; a smaller W stays in one core's
-    /// L2 when it is not split, and the moves cost more than the split saves (784-256-256-256-10's
-    /// TrainSequential on two Zen 4 cores: 26K samples/s with its 256 x 256 layers split, 40K without, one
-    /// thread 32K); 784-1024-1024-10's 1,024 x 1,024 layer, streamed from L3 either way, gains from it.
+    /// (1 MB of W): its forward pass and its update, each core the same rows of W in both. A smaller W stays in
+    /// one core's L2 unsplit. (When the update split W by columns, which moved lines between the cores' caches on
+    /// every sample, 784-256-256-256-10's TrainSequential on two Zen 4 cores ran 26K samples/s with its 256 x 256
+    /// layers split, 40K without, one thread 32K.)
     /// </summary>
     public const long TrainingSampleSplitMinimum = 1 << 18;
 
@@ -71,8 +70,9 @@ internal static class Planner
 
         // Training shares a sample's forward pass only when the first layer's update is shared too: each
         // thread then keeps the same rows of W1 in its cache for the product and for the update. A later
-        // large layer shares its update whatever the first does, by columns of W (each column's dE/dx and
-        // update are its own), and only from TrainingSampleSplitMinimum weights.
+        // large layer shares its update whatever the first does, by the same rows as its forward pass (dE/dx
+        // summed over fixed blocks of rows, so the result is the same on any number of threads), and only
+        // from TrainingSampleSplitMinimum weights.
         bool trainingShares = sgd && first.SharesSample;
 
         // a step shares a sample's rows only on a layer large enough to split
@@ -109,7 +109,7 @@ internal static class Planner
             sequence = !fusesSequence ? sgdSteps :
             [
                 new Step(StepKind.Activate, 1),
-                .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n, Training: Drops(n))),
+                .. numbers.Skip(1).Select(n => new Step(StepKind.Forward, n, SharesTraining(n, trainingShares), Drops(n))),
                 new Step(StepKind.Loss, layers.Count),
                 .. backwards.Where(n => n > 1).Select(n => SgdStep(n, SharesTraining(n, sgd))),
                 new Step(StepKind.SgdStepThenProduct, 1, trainingShares),

@@ -350,7 +350,7 @@ public sealed class KernelWidthTests
         var g = new float[p.Length];
         var dx = new float[n];
         DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref p[b0], ref delta[0], ref g[b0], sgd: false, 0f, 1f);
-        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref p[w0], ref x[0], ref delta[0], ref dx[0], ref g[w0], sgd: false, 0f, 1f, 0, n);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref p[w0], ref x[0], ref delta[0], ref dx[0], ref g[w0], sgd: false, 0f, 1f);
         for (int i = 0; i < n; i++)
         {
             double sum = 0;
@@ -369,17 +369,31 @@ public sealed class KernelWidthTests
         var stepped = (float[])p.Clone();
         var dxSgd = new float[n];
         DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref stepped[b0], ref delta[0], ref g[b0], sgd: true, lr, decay);
-        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref stepped[w0], ref x[0], ref delta[0], ref dxSgd[0], ref g[w0], sgd: true, lr, decay, 0, n);
+        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref stepped[w0], ref x[0], ref delta[0], ref dxSgd[0], ref g[w0], sgd: true, lr, decay);
 
-        // the same step in two ranges of columns, as two threads split it, is the same bits
+        // the same step in two blocks of rows, as two threads split a large layer's: the same W, bit for bit, and
+        // each block's part of dE/dx the sum over its own rows
         var split = (float[])p.Clone();
-        var dxSplit = new float[n];
-        int first = Math.Min(n, Tiles.ColumnAlignment);
+        int half = m / 2;
+        var dxTop = new float[n];
+        var dxBottom = new float[n];
         DenseSampleKernels<TLayer, TS, TV>.BackwardBiases(ref split[b0], ref delta[0], ref g[b0], sgd: true, lr, decay);
-        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref split[w0], ref x[0], ref delta[0], ref dxSplit[0], ref g[w0], sgd: true, lr, decay, 0, first);
-        DenseSampleKernels<TLayer, TS, TV>.BackwardColumns(ref split[w0], ref x[0], ref delta[0], ref dxSplit[0], ref g[w0], sgd: true, lr, decay, first, n - first);
+        DenseSampleKernels<TLayer, TS, TV>.SgdRowBlock(ref split[w0], ref x[0], ref delta[0], ref dxTop[0], lr, decay, 0, half);
+        DenseSampleKernels<TLayer, TS, TV>.SgdRowBlock(ref split[w0], ref x[0], ref delta[0], ref dxBottom[0], lr, decay, half, m);
         Assert.Equal(stepped, split);
-        Assert.Equal(dxSgd, dxSplit);
+        for (int i = 0; i < n; i++)
+        {
+            double top = 0, bottom = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double term = (double)p[w0 + (j * n) + i] * delta[j];
+                top += j < half ? term : 0;
+                bottom += j < half ? 0 : term;
+            }
+
+            Near(top, dxTop[i], what + $": dE/dx[{i}] of rows [0, {half})");
+            Near(bottom, dxBottom[i], what + $": dE/dx[{i}] of rows [{half}, {m})");
+        }
         for (int j = 0; j < m; j++)
         {
             Near((p[b0 + j] * (double)decay) - (lr * delta[j]), stepped[b0 + j], what + $": b[{j}] after SGD");

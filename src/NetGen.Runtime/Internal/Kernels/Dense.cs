@@ -71,6 +71,20 @@ public static partial class Dense<TLayer>
     /// <summary>Rows of W a thread's share of a sample starts at a multiple of: the kernels' block of rows.</summary>
     private const int SampleRowAlignment = 4;
 
+    /// <summary>
+    /// Rows of W in each block of a shared later layer's SGD step, whose part of dE/dx is summed on its own: a
+    /// multiple of <see cref="SampleRowAlignment"/>, so that two threads' blocks meet where their forward rows do
+    /// for layers of 128, 256, 512 or 1,024 units.
+    /// </summary>
+    internal const int InputGradientBlockRows = 64;
+
+    /// <summary>The blocks of <see cref="InputGradientBlockRows"/> rows of W (the last may be shorter).</summary>
+    internal static int InputGradientBlocks
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (TLayer.Units + InputGradientBlockRows - 1) / InputGradientBlockRows;
+    }
+
     // ---- one sample ------------------------------------------------------------------------------
 
     /// <summary>
@@ -159,7 +173,7 @@ public static partial class Dense<TLayer>
         ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
         ref float g = ref MemoryMarshal.GetArrayDataReference(gradients);
         BackwardBiases(ref p, ref layer.DeltaStart, ref Unsafe.Add(ref g, TLayer.BiasOffset), sgd: false, 0f, 1f);
-        BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.Add(ref g, TLayer.WeightOffset), sgd: false, 0f, 1f, 0, TLayer.Inputs);
+        BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.Add(ref g, TLayer.WeightOffset), sgd: false, 0f, 1f);
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
     }
 
@@ -186,8 +200,11 @@ public static partial class Dense<TLayer>
     /// before the update; then its dE/dz = dE/da * act'(z)), and W -= lr dE/dz x^T, b -= lr dE/dz in the same pass.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="share"/>, a large layer splits the columns of W (its inputs) with helper threads that
-    /// are awake: each column's dE/dx and update are its own, so the result is the same on any number of threads.
+    /// With <paramref name="share"/>, a large layer splits its rows with helper threads that are awake, as its
+    /// forward pass does, so that each core updates the rows it read (rows moved between cores on every sample cost
+    /// more than the split saves where the cores have caches of their own). dE/dx then sums over blocks of
+    /// <see cref="InputGradientBlockRows"/> rows: each block's part is one chain, and the parts are added in order,
+    /// so the result is the same on any number of threads.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdStep<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay, bool share)
@@ -197,12 +214,14 @@ public static partial class Dense<TLayer>
         BackwardBiases(ref p, ref layer.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay);
         if (share && TLayer.SharesSample)
         {
-            var phase = new SampleSgdColumnsPhase<TPrevious>(parameters, previous, layer, learningRate, decay);
-            PhaseRunner<SampleSgdColumnsPhase<TPrevious>>.In(ref layer.SampleSgdColumnsRunner).Run(ref phase, WorkerPool.ThreadsForSample(2 * SampleWork), default);
+            _ = ref layer.InputGradientPartials; // made here, on one thread
+            var phase = new SampleSgdRowsPhase<TPrevious>(parameters, previous, layer, learningRate, decay);
+            PhaseRunner<SampleSgdRowsPhase<TPrevious>>.In(ref layer.SampleSgdRowsRunner).Run(ref phase, WorkerPool.ThreadsForSample(2 * SampleWork), default);
+            SumInputGradientBlocks(ref previous.DeltaStart, ref layer.InputGradientPartials);
         }
         else
         {
-            BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay, 0, TLayer.Inputs);
+            BackwardColumns(ref p, ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay);
         }
 
         Activations<TPrevious>.Derivative(ref previous.A, ref previous.DeltaStart, 1);
@@ -340,40 +359,79 @@ public static partial class Dense<TLayer>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardColumns(ref float p, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay, int start, int count)
+    private static void BackwardColumns(ref float p, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay)
     {
         ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
         if (UseRow512)
         {
-            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay);
         }
         else if (UseRow256)
         {
-            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay);
         }
         else if (UseRow128)
         {
-            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay);
         }
         else
         {
-            DenseSampleKernels<TLayer, Scalar, float>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay, start, count);
+            DenseSampleKernels<TLayer, Scalar, float>.BackwardColumns(ref w, ref x, ref delta, ref dx, ref gw, sgd, learningRate, decay);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdRowBlock(ref float p, ref float x, ref float delta, ref float partial, float learningRate, float decay, int firstRow, int endRow)
+    {
+        ref float w = ref Unsafe.Add(ref p, TLayer.WeightOffset);
+        if (UseRow512)
+        {
+            DenseSampleKernels<TLayer, Simd512, Vector512<float>>.SgdRowBlock(ref w, ref x, ref delta, ref partial, learningRate, decay, firstRow, endRow);
+        }
+        else if (UseRow256)
+        {
+            DenseSampleKernels<TLayer, Simd256, Vector256<float>>.SgdRowBlock(ref w, ref x, ref delta, ref partial, learningRate, decay, firstRow, endRow);
+        }
+        else if (UseRow128)
+        {
+            DenseSampleKernels<TLayer, Simd128, Vector128<float>>.SgdRowBlock(ref w, ref x, ref delta, ref partial, learningRate, decay, firstRow, endRow);
+        }
+        else
+        {
+            DenseSampleKernels<TLayer, Scalar, float>.SgdRowBlock(ref w, ref x, ref delta, ref partial, learningRate, decay, firstRow, endRow);
+        }
+    }
+
+    /// <summary>dE/dx = the first block's part + the second's + ... in order: <paramref name="dx"/> holds the first, <paramref name="partials"/> the others.</summary>
+    private static void SumInputGradientBlocks(ref float dx, ref float partials)
+    {
+        Span<float> sum = MemoryMarshal.CreateSpan(ref dx, TLayer.Inputs);
+        for (int block = 1; block < InputGradientBlocks; block++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref partials, (nint)(block - 1) * TLayer.Inputs), TLayer.Inputs), sum);
         }
     }
 
     // ---- the per-sample phases threads share -------------------------------------------------------
 
     /// <summary>
-    /// A later layer's SGD step, each thread its own columns of W: their dE/dx from W before the update, then
-    /// their update, in one pass (the biases are the caller's, before the phase).
+    /// A later layer's SGD step, each thread its own blocks of rows of W: their part of dE/dx from W before the
+    /// update (the first block's into dE/dx, the others' into the layer's partials), then their update, in one pass
+    /// (the biases are the caller's, before the phase; the caller adds the parts after it).
     /// </summary>
-    private readonly struct SampleSgdColumnsPhase<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay) : IPhase
+    private readonly struct SampleSgdRowsPhase<TPrevious>(float[] parameters, LayerWorkspace<TPrevious> previous, DenseWorkspace<TLayer> layer, float learningRate, float decay) : IPhase
         where TPrevious : struct, ILayer
     {
         public void Run(int part, int parts, ref float input)
         {
-            (int start, int count) = GeneratedCodeHelpers.Split(TLayer.Inputs, part, parts, Tiles.ColumnAlignment);
-            BackwardColumns(ref MemoryMarshal.GetArrayDataReference(parameters), ref previous.A, ref layer.DeltaStart, ref previous.DeltaStart, ref Unsafe.NullRef<float>(), sgd: true, learningRate, decay, start, count);
+            (int first, int count) = GeneratedCodeHelpers.Split(InputGradientBlocks, part, parts, 1);
+            ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
+            for (int block = first; block < first + count; block++)
+            {
+                ref float partial = ref block == 0 ? ref previous.DeltaStart : ref Unsafe.Add(ref layer.InputGradientPartials, (nint)(block - 1) * TLayer.Inputs);
+                int firstRow = block * InputGradientBlockRows;
+                SgdRowBlock(ref p, ref previous.A, ref layer.DeltaStart, ref partial, learningRate, decay, firstRow, Math.Min(firstRow + InputGradientBlockRows, TLayer.Units));
+            }
         }
     }
 

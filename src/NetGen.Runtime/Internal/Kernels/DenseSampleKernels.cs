@@ -318,30 +318,33 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
     }
 
     /// <summary>
-    /// The weights' part of a later layer's backward pass, for the columns [start, start + count) of W (inputs
-    /// of the layer): dE/dx = W^T dE/dz of those inputs, and either dE/dW += dE/dz x^T (<paramref name="sgd"/>
-    /// false) or the SGD step applied straight to those columns of every row, so dE/dW is never stored and W is
-    /// read once; dE/dx uses W before the update. Tiles of x (and of dE/dx) stay in registers while every row
-    /// passes over them. No other columns touch these, and every column gets the same operations in the same
-    /// order wherever a range starts, as long as it starts at a multiple of <see cref="Tiles.ColumnAlignment"/>,
-    /// so threads may split the columns between them.
+    /// The weights' part of a later layer's backward pass: dE/dx = W^T dE/dz, and either dE/dW += dE/dz x^T
+    /// (<paramref name="sgd"/> false) or the SGD step applied straight to W, so dE/dW is never stored and W is read
+    /// once; dE/dx uses W before the update. Tiles of x (and of dE/dx) stay in registers while every row passes
+    /// over them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardColumns(ref float w, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay, int start, int count)
+    public static void BackwardColumns(ref float w, ref float x, ref float delta, ref float dx, ref float gw, bool sgd, float learningRate, float decay)
     {
-        var tile = new BackwardTile(sgd, learningRate, decay);
-        Tiles.Cover<TSimd, TVector, BackwardTile>(
-            count,
-            ref Unsafe.Add(ref w, start),
-            ref Unsafe.Add(ref x, start),
-            ref delta,
-            ref Unsafe.Add(ref dx, start),
-            ref sgd ? ref Unsafe.NullRef<float>() : ref Unsafe.Add(ref gw, start),
-            ref tile);
+        var tile = new BackwardTile(sgd, learningRate, decay, 0, TLayer.Units);
+        Tiles.Cover<TSimd, TVector, BackwardTile>(TLayer.Inputs, ref w, ref x, ref delta, ref dx, ref sgd ? ref Unsafe.NullRef<float>() : ref gw, ref tile);
     }
 
-    /// <summary>The work of one tile of <see cref="BackwardColumns"/>.</summary>
-    private readonly struct BackwardTile(bool sgd, float learningRate, float decay) : ITile
+    /// <summary>
+    /// A later layer's SGD step on the rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of W, every
+    /// column: those rows' part of dE/dx, sum over them of W[j, :] dE/dz_j from W before the update, into
+    /// <paramref name="partial"/> (each value one chain over the rows in order), and their update. A thread that
+    /// owns these rows in the forward pass keeps them in its own cache for the update too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SgdRowBlock(ref float w, ref float x, ref float delta, ref float partial, float learningRate, float decay, int firstRow, int endRow)
+    {
+        var tile = new BackwardTile(sgd: true, learningRate, decay, firstRow, endRow);
+        Tiles.Cover<TSimd, TVector, BackwardTile>(TLayer.Inputs, ref w, ref x, ref delta, ref partial, ref Unsafe.NullRef<float>(), ref tile);
+    }
+
+    /// <summary>The work of one tile of <see cref="BackwardColumns"/> and <see cref="SgdRowBlock"/>: the rows [firstRow, endRow) over its columns.</summary>
+    private readonly struct BackwardTile(bool sgd, float learningRate, float decay, int firstRow, int endRow) : ITile
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Run<TS, TV, TN>(ref float w, ref float x, ref float delta, ref float dx, ref float gw, nint column)
@@ -357,7 +360,7 @@ internal static class DenseSampleKernels<TLayer, TSimd, TVector>
             TV x3 = TN.Value > 3 ? TS.Load(ref x, column + (3 * l)) : default;
             TV dx0 = TS.Zero, dx1 = TS.Zero, dx2 = TS.Zero, dx3 = TS.Zero;
             TV decayV = TS.Broadcast(decay);
-            for (nint j = 0; j < TLayer.Units; j++)
+            for (nint j = firstRow; j < endRow; j++)
             {
                 float dj = Unsafe.Add(ref delta, j);
                 if (dj == 0f && !(sgd && TLayer.DecaysWeights))
@@ -438,9 +441,6 @@ internal interface ITile
 /// </summary>
 internal static class Tiles
 {
-    /// <summary>Columns a range of a cover may start at a multiple of and meet the same tiles: the widest tile's (four 512-bit vectors), a multiple of every width's.</summary>
-    public const int ColumnAlignment = 64;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cover<TSimd, TVector, TTile>(nint length, ref float w, ref float x, ref float delta, ref float dx, ref float gw, ref TTile tile)
         where TSimd : struct, ISimd<TVector>

@@ -18,6 +18,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     private AlignedBuffer _packedInputs = AlignedBuffer.Empty;
     private AlignedBuffer _deltaRows = AlignedBuffer.Empty;
     private AlignedBuffer _deltaTransposed = AlignedBuffer.Empty;
+    private AlignedBuffer _inputGradientPartials = AlignedBuffer.Empty;
 
     private protected override void GrowBatch(int rows)
     {
@@ -199,6 +200,24 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     /// <summary><paramref name="width"/> rounded up to whole panels of <see cref="Kernels.Gemm.Panel"/>.</summary>
     private static int WholePanels(int width) => (width + Kernels.Gemm.Panel - 1) / Kernels.Gemm.Panel * Kernels.Gemm.Panel;
 
+    /// <summary>
+    /// The parts of dE/dx from every block of rows of W but the first (which goes straight to dE/dx), in a shared
+    /// SGD step of one sample (<see cref="Dense{TLayer}.InputGradientBlockRows"/>); made on the first such step.
+    /// </summary>
+    internal ref float InputGradientPartials
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (_inputGradientPartials.Length == 0)
+            {
+                _inputGradientPartials = new AlignedBuffer(Math.Max(1, Dense<TLayer>.InputGradientBlocks - 1) * TLayer.Inputs);
+            }
+
+            return ref _inputGradientPartials.Start;
+        }
+    }
+
     internal ref float Packed
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -209,7 +228,7 @@ public sealed class DenseWorkspace<TLayer> : LayerWorkspace<TLayer>
     internal object? SampleProductRunner;
     internal object? SampleSgdRunner;
     internal object? SampleSgdThenProductRunner;
-    internal object? SampleSgdColumnsRunner;
+    internal object? SampleSgdRowsRunner;
     internal object? ForwardBatchRunner;
     internal object? ActivateBatchRunner;
     internal object? InputGradientRunner;
