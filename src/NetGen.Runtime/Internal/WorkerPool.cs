@@ -20,8 +20,9 @@ namespace NetGen.Internal;
 /// work keeps the cores busy), the pool runs every part on the calling thread for a while: 5 ms, or
 /// doubling up to 640 ms (and at most 32 times the wait) while such waits cost more than the helpers save
 /// (<see cref="SoloSpells"/>), so that two threads are not slower than one on a busy machine. Jobs that had
-/// to wake a sleeping helper, and parts taken back, are not counted as waits: they tell the pool about the
-/// OS's wake-up, not about a busy machine. Generated networks split their work so that the result is the
+/// to wake a sleeping helper, parts taken back, and the first round of jobs after a spell (whose helpers find
+/// their data in the caller's cache) are not counted as waits: they tell the pool about the OS's wake-up and
+/// about the spell itself, not about a busy machine. Generated networks split their work so that the result is the
 /// same for any number of parts. Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -38,6 +39,16 @@ public static class WorkerPool
     // recent jobs waited for helpers the OS had descheduled longer than the helpers saved (s_spells decides).
     private static long s_soloUntil;
     private static SoloSpells s_spells = SoloSpells.ForStopwatch();
+
+    // A spell leaves the helpers' share of the data in the caller's cache (it ran every part), so the first round
+    // of jobs after one finds the helpers cold. Where cores have caches of their own, their parts then take
+    // several times the caller's: 784-1024-1024-10's per-sample training on a 2-core Zen 5 VM waited 155 us for
+    // parts of 50 us, every such job was judged late, and the spells chained (1.9 s alone of every 2 s). So from
+    // a spell on, no job is judged until the job that came first after it comes again (a round of a network's
+    // phases: each has its own job), or RewarmJobs jobs have run. Only the thread that holds the pool reads these.
+    private const int RewarmJobs = 16;
+    private static int s_rewarmLeft;
+    private static IParallelJob? s_firstAfterSpell;
 
     // One helper per extra processor, started with the pool so that no later call allocates them.
     private static Worker[] s_workers = CreateWorkers(Environment.ProcessorCount - 1, []);
@@ -173,6 +184,8 @@ public static class WorkerPool
             woken |= workers[i].Start(job, i + 1, parts, first, second);
         }
 
+        bool rewarming = Rewarming(job);
+
         Exception? error = null;
         long started = Stopwatch.GetTimestamp();
         try
@@ -202,16 +215,46 @@ public static class WorkerPool
         }
 
         long done = Stopwatch.GetTimestamp();
-        long spell = woken || helped == 0 ? 0 : s_spells.Note(ownTicks, waitTicks, helped);
+        long spell = woken || rewarming || helped == 0 ? 0 : s_spells.Note(ownTicks, waitTicks, helped);
         if (spell != 0)
         {
             Volatile.Write(ref s_soloUntil, done + spell);
+            s_rewarmLeft = RewarmJobs;
+            s_firstAfterSpell = null;
         }
 
         if (error is not null)
         {
             ExceptionDispatchInfo.Capture(error).Throw();
         }
+    }
+
+    /// <summary>Whether <paramref name="job"/> runs in the first round of jobs after a spell, with the helpers' data still in the caller's cache.</summary>
+    private static bool Rewarming(IParallelJob job)
+    {
+        if (s_rewarmLeft == 0)
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(job, s_firstAfterSpell) || --s_rewarmLeft == 0)
+        {
+            s_rewarmLeft = 0;
+            s_firstAfterSpell = null; // let go of it
+            return false;
+        }
+
+        s_firstAfterSpell ??= job;
+        return true;
+    }
+
+    /// <summary>Forgets the spells so far: no spell runs, and the next job is judged (for tests that start a spell of their own).</summary>
+    internal static void ForgetSpells()
+    {
+        Volatile.Write(ref s_soloUntil, 0);
+        s_spells = SoloSpells.ForStopwatch();
+        s_rewarmLeft = 0;
+        s_firstAfterSpell = null;
     }
 
     /// <summary>The helpers for <paramref name="count"/> parts besides the caller's; more than one per processor only if MaxThreads asks for them.</summary>
