@@ -107,21 +107,17 @@ public sealed class WorkerPoolTests
         }
     }
 
-    /// <summary>Waits until the helpers have gone to sleep (with no spin time, it does so within microseconds of a job, unless descheduled).</summary>
-    private static void WaitUntilHelperSleeps()
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!WorkerPool.HelpersAsleep && clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            Thread.Sleep(1);
-        }
-    }
+    /// <summary>Waits until the helpers have gone to sleep (with no spin time, they do within microseconds of a job, unless descheduled).</summary>
+    private static void WaitUntilHelperSleeps() => WaitUntil(() => WorkerPool.HelpersAsleep);
 
     /// <summary>Waits out a spell in which the pool runs every job on its caller, because a helper was late.</summary>
-    internal static void WaitUntilParallel()
+    internal static void WaitUntilParallel() => WaitUntil(() => WorkerPool.ThreadsFor(long.MaxValue) >= Math.Min(2, WorkerPool.MaxThreads));
+
+    /// <summary>Polls <paramref name="condition"/> every millisecond until it holds, for at most 5 seconds.</summary>
+    private static void WaitUntil(Func<bool> condition)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (WorkerPool.ThreadsFor(long.MaxValue) < Math.Min(2, WorkerPool.MaxThreads) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(5))
         {
             Thread.Sleep(1);
         }
@@ -145,9 +141,7 @@ public sealed class WorkerPoolTests
             {
                 WorkerPool.ForgetSpells();
                 WakeHelper(); // it spins for a while after a job
-                var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
-                WorkerPool.Run(slow, 2, [1f], default);
-                if (slow.HelperThread != Environment.CurrentManagedThreadId)
+                if (RunsOnHelper(new SlowPart(TimeSpan.FromMilliseconds(30))))
                 {
                     bool alone = WorkerPool.ThreadsFor(long.MaxValue) == 1 && WorkerPool.ThreadsForSample(long.MaxValue) == 1;
                     var job = new Recorder(2);
@@ -188,11 +182,9 @@ public sealed class WorkerPoolTests
             {
                 WaitUntilParallel();
                 WaitUntilHelperSleeps();
-                var slow = new SlowPart(TimeSpan.FromMilliseconds(30));
-                WorkerPool.Run(slow, 2, [1f], default);
-                if (slow.HelperThread == Environment.CurrentManagedThreadId)
+                if (!RunsOnHelper(new SlowPart(TimeSpan.FromMilliseconds(30))))
                 {
-                    continue; // another test held the pool, or the caller took the part back
+                    continue; // the caller took the part back
                 }
 
                 judged++;
@@ -227,7 +219,7 @@ public sealed class WorkerPoolTests
                 if (!RunsOnHelper(new SlowPart(TimeSpan.FromMilliseconds(30))) || WorkerPool.ThreadsFor(long.MaxValue) != 1)
                 {
                     Assert.True(attempt < 20, "no slow job started a spell");
-                    continue; // the caller ran both parts (another test held the pool)
+                    continue; // the caller took the slow part back, or was descheduled past the spell
                 }
 
                 WaitUntilParallel(); // the spell ends

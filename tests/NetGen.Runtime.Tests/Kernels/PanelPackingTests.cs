@@ -17,12 +17,7 @@ public sealed class PanelPackingTests
     [InlineData(200, 64)]
     public void Packs_every_weight_where_a_panel_reads_it(int units, int inputs)
     {
-        var random = new Random(units * 1000 + inputs);
-        float[] w = new float[units * inputs];
-        for (int i = 0; i < w.Length; i++)
-        {
-            w[i] = (float)random.NextDouble();
-        }
+        float[] w = RandomValues(units * inputs, seed: (units * 1000) + inputs);
 
         int panels = (units + Gemm.Panel - 1) / Gemm.Panel;
 
@@ -57,12 +52,7 @@ public sealed class PanelPackingTests
     [InlineData(130, 20)]
     public void Packs_the_rows_of_x_in_panels_and_leaves_the_padding_alone(int rows, int columns)
     {
-        var random = new Random(rows * 1000 + columns);
-        float[] x = new float[rows * columns];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)random.NextDouble();
-        }
+        float[] x = RandomValues(rows * columns, seed: (rows * 1000) + columns);
 
         int panels = (columns + Gemm.Panel - 1) / Gemm.Panel;
 
@@ -108,12 +98,7 @@ public sealed class PanelPackingTests
     [InlineData(256, 30)]
     public void Transposes_every_value_and_writes_nothing_past_the_copy(int rows, int columns)
     {
-        var random = new Random(rows * 1000 + columns);
-        float[] x = new float[rows * columns];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)random.NextDouble();
-        }
+        float[] x = RandomValues(rows * columns, seed: (rows * 1000) + columns);
 
         var transposed = new float[(rows * columns) + 8];
         Array.Fill(transposed, float.NaN);
@@ -128,5 +113,18 @@ public sealed class PanelPackingTests
         }
 
         Assert.All(transposed[(rows * columns)..], value => Assert.True(float.IsNaN(value)));
+    }
+
+    /// <summary><paramref name="count"/> values drawn uniformly from [0, 1) with <paramref name="seed"/>.</summary>
+    private static float[] RandomValues(int count, int seed)
+    {
+        var random = new Random(seed);
+        float[] values = new float[count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)random.NextDouble();
+        }
+
+        return values;
     }
 }
