@@ -48,6 +48,21 @@ public static class Parallelism
         set => WorkerPool.MinSampleWorkPerThread = value;
     }
 
+    /// <summary>
+    /// Whether each kind of call of a network (Forward, Predict, TrainBatch, TrainSequential, by size of batch)
+    /// chooses, from its own timings, between sharing its products with helper threads and running on the calling
+    /// thread alone: on by default. Its calls share at first; now and then they try the other way until its calls
+    /// stop getting faster, and keep whichever was faster by 5%, so that where a second core costs more than it
+    /// gives (cores far apart, a busy machine) a network is not slower on two threads than on one. The results are
+    /// the same, bit for bit, either way. Off, calls share whenever <see cref="MinWorkPerThread"/> and
+    /// <see cref="MinSampleWorkPerThread"/> say.
+    /// </summary>
+    public static bool ChooseByTiming
+    {
+        get => WorkerPool.ChooseByTiming;
+        set => WorkerPool.ChooseByTiming = value;
+    }
+
     /// <summary>How long a helper thread keeps spinning for the next product before it sleeps: by default 1 ms.</summary>
     public static TimeSpan SpinTime
     {

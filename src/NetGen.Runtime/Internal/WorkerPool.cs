@@ -87,7 +87,18 @@ public static class WorkerPool
     }
 
     /// <summary>How many threads a product of <paramref name="work"/> multiply-adds uses: at most <see cref="MaxThreads"/>.</summary>
-    public static int ThreadsFor(long work) => Solo ? 1 : (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+    public static int ThreadsFor(long work) => Solo || t_callerAlone ? 1 : (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+
+    // Set while the calling thread runs a call its network's ThreadChoices chose to run alone.
+    [ThreadStatic]
+    private static bool t_callerAlone;
+
+    /// <summary>Whether the calling thread's products run alone for now: it is inside a call its network chose to run alone (<see cref="ThreadChoices"/>).</summary>
+    internal static bool CallerAlone
+    {
+        get => t_callerAlone;
+        set => t_callerAlone = value;
+    }
 
     /// <summary>Whether jobs run on their calling thread alone for now, because a recent one waited for a descheduled helper.</summary>
     private static bool Solo => Stopwatch.GetTimestamp() < Volatile.Read(ref s_soloUntil);
@@ -116,7 +127,7 @@ public static class WorkerPool
     public static int ThreadsForSample(long work)
     {
         int wanted = (int)Math.Clamp(work / s_minSampleWorkPerThread, 1, s_maxThreads);
-        if (wanted == 1 || Volatile.Read(ref s_busy) != 0 || Solo)
+        if (wanted == 1 || t_callerAlone || Volatile.Read(ref s_busy) != 0 || Solo)
         {
             return 1;
         }
@@ -133,6 +144,13 @@ public static class WorkerPool
 
         return 1 + awake;
     }
+
+    /// <summary>
+    /// Whether each kind of call of a generated network chooses, from its own timings, between sharing its products
+    /// with helper threads and running alone (<see cref="ThreadChoices"/>). On by default; off, calls share as
+    /// <see cref="MinWorkPerThread"/> and <see cref="MinSampleWorkPerThread"/> say.
+    /// </summary>
+    public static bool ChooseByTiming { get; set; } = true;
 
     /// <summary>How long a helper keeps spinning for the next job before it sleeps.</summary>
     public static TimeSpan SpinTime { get; set; } = TimeSpan.FromMilliseconds(1);
