@@ -25,6 +25,7 @@ public sealed class ThreadingTests
             long savedWork = WorkerPool.MinWorkPerThread;
             WorkerPool.MaxThreads = threads;
             WorkerPool.MinWorkPerThread = 1;
+            WorkerPool.ChooseByTiming = false; // no call tries running alone: every split path runs
             try
             {
                 INetwork network = c.Create(3);
@@ -41,6 +42,7 @@ public sealed class ThreadingTests
             {
                 WorkerPool.MaxThreads = saved;
                 WorkerPool.MinWorkPerThread = savedWork;
+                WorkerPool.ChooseByTiming = true;
             }
         }
 
@@ -67,6 +69,7 @@ public sealed class ThreadingTests
             WorkerPool.MaxThreads = threads;
             WorkerPool.MinSampleWorkPerThread = 1;
             WorkerPool.SpinTime = TimeSpan.FromSeconds(30); // helpers stay awake, so every call splits
+            WorkerPool.ChooseByTiming = false; // and no call tries running alone
             try
             {
                 INetwork network = c.Create(4);
@@ -94,6 +97,7 @@ public sealed class ThreadingTests
                 WorkerPool.MaxThreads = saved;
                 WorkerPool.MinSampleWorkPerThread = savedWork;
                 WorkerPool.SpinTime = savedSpin;
+                WorkerPool.ChooseByTiming = true;
                 WorkerPool.Run(NoJob.Instance, 2, default, default); // a last job restarts the helpers' spin with the usual time
             }
         }

@@ -41,6 +41,15 @@ internal static class Names
     public const string ThreadBuffersField = "t_buffers";
     public const string EmbeddedParameters = "EmbeddedParameters";
 
+    // Whether each kind of call shares its work with helper threads or runs alone.
+    public const string ThreadChoicesType = "global::NetGen.Internal.ThreadChoices";
+    public const string CallKind = "global::NetGen.Internal.CallKind";
+    public const string ThreadChoicesField = "_threadChoices";
+    public const string ThreadBuffersChoicesField = "threadChoices";
+
+    /// <summary>The network's thread choices: its own field, or the calling thread's (<c>buffers.threadChoices</c>) in an inference-only network.</summary>
+    public static string ThreadChoices(NetworkPlan plan) => plan.Trainable ? ThreadChoicesField : BuffersOwner(plan) + ThreadBuffersChoicesField;
+
     /// <summary>Names that belong to one layer (its shape; for its buffers, use the overloads that take the plan).</summary>
     public static LayerNames Layer(int number) => new(number, string.Empty);
 

@@ -34,6 +34,24 @@ internal sealed partial class NetworkWriter
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="body"/> inside a scope of the network's thread choices for a call of <paramref name="kind"/> on
+    /// <paramref name="samples"/> samples when the call <paramref name="shares"/> products with helper threads; as is otherwise.
+    /// </summary>
+    private void ChoosingThreads(bool shares, string kind, string samples, System.Action body)
+    {
+        if (!shares)
+        {
+            body();
+            return;
+        }
+
+        using (_w.Block($"using ({Names.ThreadChoices(_plan)}.Enter({Names.CallKind}.{kind}, {samples}))"))
+        {
+            body();
+        }
+    }
+
     private void Steps(EquatableArray<Step> steps, PassContext pass)
     {
         foreach (Step step in steps)
@@ -55,7 +73,7 @@ internal sealed partial class NetworkWriter
             CheckLength("output", Names.OutputSize);
             _w.Line();
             DeclareBuffers();
-            _w.Line($"Infer(input, output{BuffersArgument});");
+            ChoosingThreads(_plan.InferenceShares, "Forward", "1", () => _w.Line($"Infer(input, output{BuffersArgument});"));
         }
 
         _w.Line();
@@ -80,7 +98,7 @@ internal sealed partial class NetworkWriter
         {
             CheckLength("input", Names.InputSize);
             DeclareBuffers();
-            _w.Line($"Infer(input, {Names.Layer(Last, _plan).OutputBuffer}{BuffersArgument});");
+            ChoosingThreads(_plan.InferenceShares, "Forward", "1", () => _w.Line($"Infer(input, {Names.Layer(Last, _plan).OutputBuffer}{BuffersArgument});"));
             _w.Line($"return global::NetGen.ClassPrediction.FromOutputs({Output});");
         }
 
@@ -100,10 +118,13 @@ internal sealed partial class NetworkWriter
             DeclareBuffers();
             using (_w.Block($"if (count < {Names.MatrixProductBatch})"))
             {
-                using (_w.Block("for (int s = 0; s < count; s++)"))
+                ChoosingThreads(_plan.InferenceShares, "Predict", "count", () =>
                 {
-                    _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}), outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}){BuffersArgument});");
-                }
+                    using (_w.Block("for (int s = 0; s < count; s++)"))
+                    {
+                        _w.Line($"Infer(inputs.Slice(s * {Names.InputSize}, {Names.InputSize}), outputs.Slice(s * {Names.OutputSize}, {Names.OutputSize}){BuffersArgument});");
+                    }
+                });
 
                 _w.Line();
                 _w.Line("return;");
@@ -120,12 +141,15 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
-            using (_w.Block("for (int start = 0; start < count; start += chunk)"))
+            ChoosingThreads(true, "Predict", "count", () =>
             {
-                _w.Line("int rows = global::System.Math.Min(chunk, count - start);");
-                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
-                _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
-            }
+                using (_w.Block("for (int start = 0; start < count; start += chunk)"))
+                {
+                    _w.Line("int rows = global::System.Math.Min(chunk, count - start);");
+                    _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
+                    _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
+                }
+            });
         }
 
         _w.Line();
@@ -210,7 +234,7 @@ internal sealed partial class NetworkWriter
                 _w.Line();
                 using (_w.Block("if (count == 1)"))
                 {
-                    _w.Line("return TrainSample(inputs, targets, learningRate);");
+                    ChoosingThreads(_plan.SgdShares, "TrainBatch", "1", () => _w.Line("return TrainSample(inputs, targets, learningRate);"));
                 }
 
                 _w.Line();
@@ -219,11 +243,15 @@ internal sealed partial class NetworkWriter
             using (_w.Block($"if (count >= {Names.MatrixProductBatch})"))
             {
                 _w.Line("EnsureBatchCapacity(count);");
-                _w.Line("double sum = TrainBatchProducts(inputs, targets, count, learningRate);");
-                if (!_plan.UpdatesInPlace)
+                _w.Line("double sum;");
+                ChoosingThreads(true, "TrainBatch", "count", () =>
                 {
-                    _w.Line("ApplyOptimizer(learningRate, 1f);");
-                }
+                    _w.Line("sum = TrainBatchProducts(inputs, targets, count, learningRate);");
+                    if (!_plan.UpdatesInPlace)
+                    {
+                        _w.Line("ApplyOptimizer(learningRate, 1f);");
+                    }
+                });
 
                 _w.Line("return (float)(sum / count);");
             }
@@ -278,7 +306,7 @@ internal sealed partial class NetworkWriter
                 }
 
                 _w.Line();
-                _w.Line("return (float)(TrainSequence(inputs, targets, count, learningRate) / count);");
+                ChoosingThreads(_plan.SequenceShares, "TrainSequential", "count", () => _w.Line("return (float)(TrainSequence(inputs, targets, count, learningRate) / count);"));
             }
             else
             {

@@ -55,6 +55,7 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line();
+            WriteThreadChoicesField("public");
             WriteEnsureBatchCapacity("public");
         }
     }

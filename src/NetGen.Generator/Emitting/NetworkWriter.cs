@@ -245,8 +245,18 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         }
 
         _w.Line();
+        WriteThreadChoicesField("private");
         _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
         WritePredictChunk();
+        _w.Line();
+    }
+
+    /// <summary>The choices between sharing with helper threads and running alone, per kind of call: the network's, or each thread's in an inference-only network.</summary>
+    private void WriteThreadChoicesField(string access)
+    {
+        Comment("Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.");
+        string name = _plan.Trainable ? Names.ThreadChoicesField : Names.ThreadBuffersChoicesField;
+        _w.Line($"{access} readonly {Names.ThreadChoicesType} {name} = new();");
         _w.Line();
     }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Planning;
@@ -60,6 +61,15 @@ internal sealed record NetworkPlan(
     EmbeddedWeights? Weights = null)
 {
     public LayerPlan First => Layers[0];
+
+    /// <summary>Whether one sample's inference shares a layer's rows with helper threads, so that Forward, Classify and a small Predict choose whether to.</summary>
+    public bool InferenceShares => Inference.Any(step => step.Share);
+
+    /// <summary>Whether TrainBatch's fused SGD step on one sample shares a layer's rows with helper threads.</summary>
+    public bool SgdShares => Sgd.Any(step => step.Share);
+
+    /// <summary>Whether TrainSequential's samples share a layer's rows with helper threads.</summary>
+    public bool SequenceShares => Sequence.Any(step => step.Share);
 
     public LayerPlan Last => Layers[Layers.Count - 1];
 }

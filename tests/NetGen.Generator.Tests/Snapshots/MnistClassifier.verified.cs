@@ -98,6 +98,9 @@ namespace Samples.Digits
         private readonly global::NetGen.Internal.DenseWorkspace<Layer1> _layer1 = new();
         private readonly global::NetGen.Internal.DenseWorkspace<Layer2> _layer2 = new();
 
+        // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
+        private readonly global::NetGen.Internal.ThreadChoices _threadChoices = new();
+
         private const int MatrixProductBatch = 4; // batches from this size go through matrix products
         private const int PredictChunk = 256; // samples per matrix product in Predict, which bounds the batch buffers
 
@@ -160,7 +163,10 @@ namespace Samples.Digits
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(output), output.Length, OutputSize, nameof(OutputSize));
 
-            Infer(input, output);
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Forward, 1))
+            {
+                Infer(input, output);
+            }
         }
 
         /// <summary>One sample through every layer, for inference, the last writing into <paramref name="output"/>: large layers share their rows with helper threads that are awake.</summary>
@@ -180,7 +186,10 @@ namespace Samples.Digits
         public global::NetGen.ClassPrediction Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetGen.Internal.GeneratedCodeHelpers.CheckLength(nameof(MnistClassifier), nameof(input), input.Length, InputSize, nameof(InputSize));
-            Infer(input, _layer2.OutputBuffer);
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Forward, 1))
+            {
+                Infer(input, _layer2.OutputBuffer);
+            }
             return global::NetGen.ClassPrediction.FromOutputs(_layer2.Output);
         }
 
@@ -194,9 +203,12 @@ namespace Samples.Digits
             int count = global::NetGen.Internal.GeneratedCodeHelpers.SampleCount(nameof(MnistClassifier), inputs, InputSize, outputs, OutputSize, nameof(outputs));
             if (count < MatrixProductBatch)
             {
-                for (int s = 0; s < count; s++)
+                using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
                 {
-                    Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
+                    for (int s = 0; s < count; s++)
+                    {
+                        Infer(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize));
+                    }
                 }
 
                 return;
@@ -204,11 +216,14 @@ namespace Samples.Digits
 
             const int chunk = PredictChunk;
             EnsureBatchCapacity(global::System.Math.Min(count, chunk));
-            for (int start = 0; start < count; start += chunk)
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
             {
-                int rows = global::System.Math.Min(chunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
-                _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int rows = global::System.Math.Min(chunk, count - start);
+                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
+                    _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                }
             }
         }
 
@@ -314,13 +329,20 @@ namespace Samples.Digits
 
             if (count == 1)
             {
-                return TrainSample(inputs, targets, learningRate);
+                using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainBatch, 1))
+                {
+                    return TrainSample(inputs, targets, learningRate);
+                }
             }
 
             if (count >= MatrixProductBatch)
             {
                 EnsureBatchCapacity(count);
-                double sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                double sum;
+                using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainBatch, count))
+                {
+                    sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                }
                 return (float)(sum / count);
             }
 
@@ -392,7 +414,10 @@ namespace Samples.Digits
                 ZeroGradients();
             }
 
-            return (float)(TrainSequence(inputs, targets, count, learningRate) / count);
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainSequential, count))
+            {
+                return (float)(TrainSequence(inputs, targets, count, learningRate) / count);
+            }
         }
 
         /// <summary>Per-sample SGD over <paramref name="count"/> samples in order; the first layer's update of each sample is fused with the next sample's product. Returns the summed loss.</summary>

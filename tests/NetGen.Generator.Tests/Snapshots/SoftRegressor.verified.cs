@@ -97,6 +97,9 @@ namespace Samples
         private readonly global::NetGen.Internal.DenseWorkspace<Layer1> _layer1 = new();
         private readonly global::NetGen.Internal.DenseWorkspace<Layer2> _layer2 = new();
 
+        // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
+        private readonly global::NetGen.Internal.ThreadChoices _threadChoices = new();
+
         private const int MatrixProductBatch = 4; // batches from this size go through matrix products
         private const int PredictChunk = 256; // samples per matrix product in Predict, which bounds the batch buffers
 
@@ -196,11 +199,14 @@ namespace Samples
 
             const int chunk = PredictChunk;
             EnsureBatchCapacity(global::System.Math.Min(count, chunk));
-            for (int start = 0; start < count; start += chunk)
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
             {
-                int rows = global::System.Math.Min(chunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
-                _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int rows = global::System.Math.Min(chunk, count - start);
+                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
+                    _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                }
             }
         }
 
@@ -298,8 +304,12 @@ namespace Samples
             if (count >= MatrixProductBatch)
             {
                 EnsureBatchCapacity(count);
-                double sum = TrainBatchProducts(inputs, targets, count, learningRate);
-                ApplyOptimizer(learningRate, 1f);
+                double sum;
+                using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainBatch, count))
+                {
+                    sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                    ApplyOptimizer(learningRate, 1f);
+                }
                 return (float)(sum / count);
             }
 

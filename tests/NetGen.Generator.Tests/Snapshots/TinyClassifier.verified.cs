@@ -178,11 +178,14 @@ namespace Samples.Embedded
 
             const int chunk = PredictChunk;
             buffers.EnsureBatchCapacity(global::System.Math.Min(count, chunk));
-            for (int start = 0; start < count; start += chunk)
+            using (buffers.threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
             {
-                int rows = global::System.Math.Min(chunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0, buffers);
-                buffers.layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int rows = global::System.Math.Min(chunk, count - start);
+                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0, buffers);
+                    buffers.layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                }
             }
         }
 
@@ -209,6 +212,9 @@ namespace Samples.Embedded
         {
             public readonly global::NetGen.Internal.DenseWorkspace<Layer1> layer1 = new();
             public readonly global::NetGen.Internal.DenseWorkspace<Layer2> layer2 = new();
+
+            // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
+            public readonly global::NetGen.Internal.ThreadChoices threadChoices = new();
 
             /// <summary>Grows every layer's batch buffers to <paramref name="rows"/> samples: allocates only for a batch larger than any before.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]

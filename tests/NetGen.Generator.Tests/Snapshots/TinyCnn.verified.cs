@@ -211,6 +211,9 @@ namespace Samples.Vision
         private readonly global::NetGen.Internal.DropoutWorkspace<Layer6> _layer6 = new();
         private readonly global::NetGen.Internal.DenseWorkspace<Layer7> _layer7 = new();
 
+        // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
+        private readonly global::NetGen.Internal.ThreadChoices _threadChoices = new();
+
         private const int MatrixProductBatch = 4; // batches from this size go through matrix products
         private const int PredictChunk = 128; // samples per thread in each chunk of Predict, so that a core's share of the images stays in its L2
 
@@ -333,11 +336,14 @@ namespace Samples.Vision
 
             int chunk = global::NetGen.Internal.GeneratedCodeHelpers.ChunkForThreads(PredictChunk, most: 256);
             EnsureBatchCapacity(global::System.Math.Min(count, chunk));
-            for (int start = 0; start < count; start += chunk)
+            using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
             {
-                int rows = global::System.Math.Min(chunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
-                _layer7.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int rows = global::System.Math.Min(chunk, count - start);
+                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
+                    _layer7.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                }
             }
         }
 
@@ -501,7 +507,11 @@ namespace Samples.Vision
             if (count >= MatrixProductBatch)
             {
                 EnsureBatchCapacity(count);
-                double sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                double sum;
+                using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainBatch, count))
+                {
+                    sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                }
                 return (float)(sum / count);
             }
 
