@@ -217,14 +217,24 @@ public sealed class ThreadChoicesTests
     });
 
     [Fact]
-    public void A_call_times_itself_for_its_choice() => WithTwoThreads(() =>
+    public void A_call_times_itself_for_its_choice_from_its_first_product_that_could_split() => WithTwoThreads(() =>
     {
-        var choices = new ThreadChoices(new ThreadChoice(1)); // windows of one tick: every call is one
+        var choices = new ThreadChoices(new ThreadChoice(1)); // windows of one tick: every timed call is one
+        for (int call = 0; call < 100; call++)
+        {
+            using (choices.Enter(CallKind.Forward, 1))
+            {
+                Assert.Equal(1, WorkerPool.ThreadsFor(1)); // too small to split: nothing to time
+            }
+        }
+
+        Assert.False(choices.For(CallKind.Forward, 1).InTrial);
         for (int call = 0; call < ThreadChoice.FirstPeriod; call++)
         {
             Assert.False(choices.For(CallKind.Forward, 1).InTrial);
             using (choices.Enter(CallKind.Forward, 1))
             {
+                WorkerPool.ThreadsFor(Huge);
                 Thread.Sleep(1);
             }
         }

@@ -53,18 +53,18 @@ public sealed class ThreadChoices
     /// <summary>
     /// Enters a call of <paramref name="kind"/> on <paramref name="samples"/> samples: until the scope is disposed,
     /// the calling thread's products share or run alone as the choice for that kind and size says, and the call is
-    /// timed for it. With one thread allowed (<see cref="Parallelism.MaxThreads"/>), inside a call already run alone, or
+    /// timed for it. With one thread allowed (<see cref="Parallelism.MaxThreads"/>), inside another call that chose, or
     /// with <see cref="Parallelism.ChooseByTiming"/> off, there is nothing to choose.
     /// </summary>
     public ThreadScope Enter(CallKind kind, int samples)
     {
-        if (WorkerPool.MaxThreads <= 1 || WorkerPool.CallerAlone || !WorkerPool.ChooseByTiming)
+        if (WorkerPool.MaxThreads <= 1 || !WorkerPool.ChooseByTiming)
         {
-            return default; // one thread, inside a call already made alone, or choices turned off: nothing to choose
+            return default; // one thread, or choices turned off: nothing to choose
         }
 
         int index = Index(kind, samples);
-        return new ThreadScope(this, index, samples, _choices[index].Alone);
+        return WorkerPool.EnterCall(_choices[index].Alone) ? new ThreadScope(this, index, samples) : default;
     }
 
     /// <summary>The choice for <paramref name="kind"/> and <paramref name="samples"/> (for tests).</summary>
@@ -79,24 +79,25 @@ public sealed class ThreadChoices
         ((int)kind * Sizes) + Math.Min(BitOperations.Log2((uint)Math.Max(samples, 1)), Sizes - 1);
 }
 
-/// <summary>A call timed for its <see cref="ThreadChoices"/>, run alone or shared as they chose; dispose it when the call ends.</summary>
+/// <summary>
+/// A call timed for its <see cref="ThreadChoices"/>, run alone or shared as they chose; dispose it when the call ends.
+/// The call is timed from its first product large enough to split (before it, and in a call with none, there is
+/// nothing to choose, and no clock is read), and only such calls are noted.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly ref struct ThreadScope
 {
     private readonly ThreadChoices? _choices;
     private readonly int _index, _samples;
-    private readonly long _started;
 
-    internal ThreadScope(ThreadChoices choices, int index, int samples, bool alone)
+    internal ThreadScope(ThreadChoices choices, int index, int samples)
     {
         _choices = choices;
         _index = index;
         _samples = samples;
-        WorkerPool.CallerAlone = alone;
-        _started = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Ends the call: notes its time, and lets the calling thread's products share again.</summary>
+    /// <summary>Ends the call: notes its time, if any of its products could split, and lets the calling thread's products share again.</summary>
     public void Dispose()
     {
         if (_choices is null)
@@ -104,8 +105,10 @@ public readonly ref struct ThreadScope
             return;
         }
 
-        long ticks = Stopwatch.GetTimestamp() - _started;
-        WorkerPool.CallerAlone = false;
-        _choices.Note(_index, ticks, _samples);
+        long since = WorkerPool.ExitCall();
+        if (since != 0)
+        {
+            _choices.Note(_index, Stopwatch.GetTimestamp() - since, _samples);
+        }
     }
 }

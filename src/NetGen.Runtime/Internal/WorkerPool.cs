@@ -87,17 +87,60 @@ public static class WorkerPool
     }
 
     /// <summary>How many threads a product of <paramref name="work"/> multiply-adds uses: at most <see cref="MaxThreads"/>.</summary>
-    public static int ThreadsFor(long work) => Solo || t_callerAlone ? 1 : (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
-
-    // Set while the calling thread runs a call its network's ThreadChoices chose to run alone.
-    [ThreadStatic]
-    private static bool t_callerAlone;
-
-    /// <summary>Whether the calling thread's products run alone for now: it is inside a call its network chose to run alone (<see cref="ThreadChoices"/>).</summary>
-    internal static bool CallerAlone
+    public static int ThreadsFor(long work)
     {
-        get => t_callerAlone;
-        set => t_callerAlone = value;
+        int wanted = (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
+        if (wanted > 1 && t_call != NoCall && CouldSplitInCall())
+        {
+            return 1;
+        }
+
+        return Solo ? 1 : wanted;
+    }
+
+    // What the calling thread's current call, timed for its network's ThreadChoices, does: none, shares, or
+    // runs alone; and when its first product that could have split asked for threads (0 until one does).
+    private const int NoCall = 0, SharedCall = 1, AloneCall = 2;
+    [ThreadStatic]
+    private static int t_call;
+    [ThreadStatic]
+    private static long t_splittableSince;
+
+    /// <summary>
+    /// Starts a call of the calling thread chosen to share or to run <paramref name="alone"/>; returns false, and
+    /// starts nothing, inside another such call (which goes on deciding and timing).
+    /// </summary>
+    internal static bool EnterCall(bool alone)
+    {
+        if (t_call != NoCall)
+        {
+            return false;
+        }
+
+        t_call = alone ? AloneCall : SharedCall;
+        t_splittableSince = 0;
+        return true;
+    }
+
+    /// <summary>Ends the calling thread's call; returns when its first product that could split asked for threads, or 0 if none could.</summary>
+    internal static long ExitCall()
+    {
+        t_call = NoCall;
+        return t_splittableSince;
+    }
+
+    /// <summary>Whether the calling thread is inside a call chosen to run alone (for tests).</summary>
+    internal static bool CallerAlone => t_call == AloneCall;
+
+    /// <summary>In a call, a product that could split: the call's time counts from now, if not from before; whether the call runs alone.</summary>
+    private static bool CouldSplitInCall()
+    {
+        if (t_splittableSince == 0)
+        {
+            t_splittableSince = Stopwatch.GetTimestamp();
+        }
+
+        return t_call == AloneCall;
     }
 
     /// <summary>Whether jobs run on their calling thread alone for now, because a recent one waited for a descheduled helper.</summary>
@@ -127,7 +170,7 @@ public static class WorkerPool
     public static int ThreadsForSample(long work)
     {
         int wanted = (int)Math.Clamp(work / s_minSampleWorkPerThread, 1, s_maxThreads);
-        if (wanted == 1 || t_callerAlone || Volatile.Read(ref s_busy) != 0 || Solo)
+        if (wanted == 1 || (t_call != NoCall && CouldSplitInCall()) || Volatile.Read(ref s_busy) != 0 || Solo)
         {
             return 1;
         }
