@@ -22,8 +22,10 @@ namespace NetGen.Internal;
 /// (<see cref="SoloSpells"/>), so that two threads are not slower than one on a busy machine. Jobs that had
 /// to wake a sleeping helper, parts taken back, and the first round of jobs after a spell (whose helpers find
 /// their data in the caller's cache) are not counted as waits: they tell the pool about the OS's wake-up and
-/// about the spell itself, not about a busy machine. Generated networks split their work so that the result is the
-/// same for any number of parts. Users tune it through <see cref="Parallelism"/>.
+/// about the spell itself, not about a busy machine. Spells see only helpers that are late; a helper on time whose
+/// share still costs more than it saves is the business of the network's <see cref="ThreadChoices"/>, inside whose
+/// calls chosen to run alone every product gets one thread. Generated networks split their work so that the result
+/// is the same for any number of parts. Users tune it through <see cref="Parallelism"/>.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class WorkerPool
