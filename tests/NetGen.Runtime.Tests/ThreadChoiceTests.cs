@@ -162,7 +162,7 @@ public sealed class ThreadChoicesTests
         for (int call = 0; call < 10_000; call++)
         {
             bool alone = choices.For(CallKind.TrainSequential, 64).Alone;
-            choices.Note(CallKind.TrainSequential, 64, 64 * (alone ? 10 : 13));
+            choices.Note(CallKind.TrainSequential, ticks: 64 * (alone ? 10 : 13), samples: 64);
         }
 
         Assert.True(choices.For(CallKind.TrainSequential, 64).Alone);

@@ -71,7 +71,7 @@ public sealed class ThreadChoices
     internal ThreadChoice For(CallKind kind, int samples) => _choices[Index(kind, samples)];
 
     /// <summary>Notes a call as if it had been timed (for tests).</summary>
-    internal void Note(CallKind kind, int samples, long ticks) => Note(Index(kind, samples), ticks, samples);
+    internal void Note(CallKind kind, long ticks, int samples) => Note(Index(kind, samples), ticks, samples);
 
     internal void Note(int index, long ticks, int samples) => _choices[index].Note(ticks, samples);
 
