@@ -106,6 +106,67 @@ public sealed class ThreadingTests
         Assert.Equal(one, Run(2));
     }
 
+    /// <summary>
+    /// With the calls choosing between sharing and running alone (the default), a run long enough for their trials
+    /// mixes calls of both kinds: the parameters must still be those of one thread, bit for bit.
+    /// </summary>
+    [Fact]
+    public void Calls_that_choose_to_run_alone_now_and_then_give_the_same_parameters()
+    {
+        NetworkCase c = NetworkCases.Get("MnistNet");
+        (float[] inputs, float[] targets) = c.Batch(64, seed: 79);
+        int saved = WorkerPool.MaxThreads;
+        long savedWork = WorkerPool.MinWorkPerThread, savedSampleWork = WorkerPool.MinSampleWorkPerThread;
+        WorkerPool.MinWorkPerThread = 1;
+        WorkerPool.MinSampleWorkPerThread = 1;
+        try
+        {
+            // two threads: calls until 400 ms have gone (a kind of call tries running alone first after 16 ms of
+            // calls whose products could split, each trial for at least 6 ms), then one thread for as many calls
+            WorkerPool.MaxThreads = 2;
+            Assert.True(WorkerPool.ChooseByTiming);
+            INetwork shared = c.Create(5);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int calls = 0;
+            for (; clock.Elapsed < TimeSpan.FromMilliseconds(400) || calls < 20; calls++)
+            {
+                Train(shared, calls);
+            }
+
+            WorkerPool.MaxThreads = 1;
+            INetwork alone = c.Create(5);
+            for (int call = 0; call < calls; call++)
+            {
+                Train(alone, call);
+            }
+
+            Assert.Equal(alone.Parameters.ToArray(), shared.Parameters.ToArray());
+        }
+        finally
+        {
+            WorkerPool.MaxThreads = saved;
+            WorkerPool.MinWorkPerThread = savedWork;
+            WorkerPool.MinSampleWorkPerThread = savedSampleWork;
+        }
+
+        // every kind of call that chooses: TrainSequential, TrainBatch of one sample and of a batch
+        void Train(INetwork network, int call)
+        {
+            switch (call % 3)
+            {
+                case 0:
+                    network.TrainSequential(inputs.AsSpan(0, 8 * network.InputSize), targets.AsSpan(0, 8 * network.OutputSize), 0.01f);
+                    break;
+                case 1:
+                    network.TrainBatch(inputs.AsSpan(0, network.InputSize), targets.AsSpan(0, network.OutputSize), 0.01f);
+                    break;
+                default:
+                    network.TrainBatch(inputs, targets, 0.01f);
+                    break;
+            }
+        }
+    }
+
     /// <summary>With a zero spin time helpers sleep between jobs, so every job also wakes one.</summary>
     [Theory]
     [InlineData(1000)]
