@@ -18,7 +18,7 @@ namespace NetGen.Internal;
 /// <remarks>
 /// This is what makes two threads never slower than one where the pool's spells cannot see it: where a helper's
 /// share costs more than it saves although it is never late (cores far apart, a host that slows one of them), as
-/// on a 2-core Zen 5 VM whose 784-128-10 per-sample training ran at 140,000 samples/s split against 180,000
+/// on a 2-core Zen 5 VM whose 784-128-10 per-sample training ran at 132,000 samples/s split against 176,000
 /// alone. Not thread-safe: one per kind of call of a network, used by the thread that calls it.
 /// </remarks>
 internal struct ThreadChoice
@@ -51,7 +51,7 @@ internal struct ThreadChoice
     private bool _chosenAlone;
     private bool _trial;
 
-    // the chosen way's last windows (time per sample), newest at (_recentCount - 1) % 5
+    // the chosen way's last five windows (time per sample a window)
     private Recent _recent;
 
     // the trial's windows: how many, the best so far, the last ones (the last three judge it)
