@@ -5,7 +5,8 @@
 #
 # For each network (cnn: the CNN of the convolution issue) and thread count: Predict of 1,024 and of 64 samples, TrainBatch of 64 and 256, TrainBatch of one
 # sample and per-sample SGD (TrainSequential) over 64, random inputs, plain SGD, samples per second as the
-# median of timed rounds (netgen-measure shapes / compare_shapes.py), and this core's FMA peak. PyTorch runs
+# median of timed rounds (netgen-measure shapes / compare_shapes.py), and this core's FMA peak; then NetGen's
+# two-thread figure over its one-thread figure for each row. PyTorch runs
 # on OpenBLAS with OPENBLAS_CORETYPE=Cooperlake (this machine may export Haswell, which halves it);
 # TorchSharp (bench/NetGen.TorchSharpPeer, LibTorch 2.10) on its own kernels, on Debian 12 in a process of
 # its own on Debian 13's C runtime (see torchsharp_peer in bench/peers.sh).
@@ -75,4 +76,15 @@ for r in rows:
     pct = r["gflops"] / peak["gflops"] / r["threads"]
     print(f"| {r['network']} | {r['threads']} | {r['operation']} | {r['samples_per_second']:,.0f} | "
           f"{cell(found['pytorch'])} | {cell(found['torchsharp'])} | {ratio} | {r['gflops']:.1f} ({pct:.0%}) |")
+
+# The target "two threads never slower than one": NetGen's own figures side by side (one run each, so a
+# row within a few percent of 1.00x is within the run-to-run spread; interleave runs to judge it)
+netgen = {key(r): r["samples_per_second"] for r in rows if r["side"] == "netgen"}
+pairs = [(n, o) for (n, t, o) in netgen if t == 1 and (n, 2, o) in netgen]
+if pairs:
+    print()
+    print("| network | operation | NetGen two threads / one |")
+    print("|---|---|---|")
+    for n, o in pairs:
+        print(f"| {n} | {o} | {netgen[(n, 2, o)] / netgen[(n, 1, o)]:.2f}x |")
 PY
