@@ -92,12 +92,12 @@ public static class WorkerPool
     public static int ThreadsFor(long work)
     {
         int wanted = (int)Math.Clamp(work / s_minWorkPerThread, 1, s_maxThreads);
-        if (wanted > 1 && t_call != NoCall && CouldSplitInCall())
+        if (wanted == 1 || (t_call != NoCall && CouldSplitInCall()) || Solo)
         {
-            return 1;
+            return 1; // a product too small to split reads no clock
         }
 
-        return Solo ? 1 : wanted;
+        return wanted;
     }
 
     // What the calling thread's current call, timed for its network's ThreadChoices, does: none, shares, or
