@@ -99,6 +99,11 @@ internal sealed partial class NetworkWriter
             CheckLength("input", Names.InputSize);
             DeclareBuffers();
             ChoosingThreads(_plan.InferenceShares, "Forward", "1", () => _w.Line($"Infer(input, {Names.Layer(Last, _plan).OutputBuffer}{BuffersArgument});"));
+            if (_plan.InferenceShares)
+            {
+                _w.Line(); // after the scope's block
+            }
+
             _w.Line($"return global::NetGen.ClassPrediction.FromOutputs({Output});");
         }
 
@@ -243,17 +248,16 @@ internal sealed partial class NetworkWriter
             using (_w.Block($"if (count >= {Names.MatrixProductBatch})"))
             {
                 _w.Line("EnsureBatchCapacity(count);");
-                _w.Line("double sum;");
                 ChoosingThreads(true, "TrainBatch", "count", () =>
                 {
-                    _w.Line("sum = TrainBatchProducts(inputs, targets, count, learningRate);");
+                    _w.Line("double sum = TrainBatchProducts(inputs, targets, count, learningRate);");
                     if (!_plan.UpdatesInPlace)
                     {
                         _w.Line("ApplyOptimizer(learningRate, 1f);");
                     }
-                });
 
-                _w.Line("return (float)(sum / count);");
+                    _w.Line("return (float)(sum / count);");
+                });
             }
 
             _w.Line();

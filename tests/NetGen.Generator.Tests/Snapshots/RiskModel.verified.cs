@@ -365,13 +365,12 @@ namespace Samples.Tabular
                 if (count >= MatrixProductBatch)
                 {
                     EnsureBatchCapacity(count);
-                    double sum;
                     using (_threadChoices.Enter(global::NetGen.Internal.CallKind.TrainBatch, count))
                     {
-                        sum = TrainBatchProducts(inputs, targets, count, learningRate);
+                        double sum = TrainBatchProducts(inputs, targets, count, learningRate);
                         ApplyOptimizer(learningRate, 1f);
+                        return (float)(sum / count);
                     }
-                    return (float)(sum / count);
                 }
 
                 // a few samples: back-propagate each, then one update on the mean gradient g = (1/n) sum of theirs
