@@ -202,6 +202,34 @@ public sealed class ModelTests
         Assert.False(dense.PredictChunkPerThread);
     }
 
+    [Fact]
+    public void Predict_splits_the_samples_of_a_dense_network_whose_weights_stay_small_and_each_product_otherwise()
+    {
+        Planning.NetworkPlan mnist = Planning.Planner.Plan(SgdClassifier(784, 128, 10), Planning.GeneratorOptions.Default);
+        Assert.True(mnist.SplitsPredictSamples);
+        Assert.Equal(new[] { 1, 2 }, mnist.PredictRows.Select(step => step.Layer));
+        Assert.All(mnist.PredictRows, step => Assert.Equal(Planning.StepKind.ForwardRows, step.Kind));
+        Assert.True(Planning.Planner.Plan(SgdClassifier(784, 256, 256, 256, 10), Planning.GeneratorOptions.Default).SplitsPredictSamples);
+
+        // 784-1024-1024-10: a copy of 1.85M weights per thread would stream all of them on every core
+        Assert.False(Planning.Planner.Plan(SgdClassifier(784, 1024, 1024, 10), Planning.GeneratorOptions.Default).SplitsPredictSamples);
+
+        var image = new SpatialShape(1, 8, 8);
+        var convolved = new SpatialShape(2, 6, 6);
+        NetworkModel cnn = SgdClassifier(10) with
+        {
+            InputSize = image.Size,
+            Layers = new LayerModel[]
+            {
+                new ConvolutionLayerModel(1, 0, image, convolved, 3, 1, 0, ActivationKind.ReLU, 0.01f, 0),
+                new DenseLayerModel(2, 2, convolved.Size, 10, ActivationKind.Softmax, 0.01f, 20),
+            }.ToEquatableArray(),
+        };
+        Planning.NetworkPlan split = Planning.Planner.Plan(cnn, Planning.GeneratorOptions.Default);
+        Assert.False(split.SplitsPredictSamples); // its layers split a chunk's samples each
+        Assert.Empty(split.PredictRows);
+    }
+
     /// <summary>A dense network trained by SGD on cross-entropy: ReLU layers of the given sizes, then a softmax layer.</summary>
     private static NetworkModel SgdClassifier(int inputs, params int[] units)
     {

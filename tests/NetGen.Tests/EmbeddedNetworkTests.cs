@@ -78,7 +78,7 @@ public sealed class EmbeddedNetworkTests
     public void Eight_threads_on_one_instance_give_the_outputs_of_one_thread()
     {
         var network = new EmbeddedDigits();
-        const int Count = 64;
+        const int Count = 300; // more than Predict's buffers hold: each call splits its samples between the pool's threads, or runs the shares itself while another call holds the pool
         float[] inputs = Samples(Count, 784, seed: 2);
         float[] expected = new float[Count * 10];
         for (int s = 0; s < Count; s++)
@@ -136,8 +136,11 @@ public sealed class EmbeddedNetworkTests
         float[] inputs = Samples(40, 784, seed: 4);
         var outputs = new float[40 * 10];
         var output = new float[10];
+        float[] many = Samples(300, 784, seed: 5); // more than Predict's buffers hold: its threads split the samples
+        var manyOutputs = new float[300 * 10];
         network.Forward(inputs.AsSpan(0, 784), output);
         network.Predict(inputs, outputs);
+        network.Predict(many, manyOutputs);
         network.Classify(inputs.AsSpan(0, 784));
 
         long[] rounds = SteadyState.AllocatedBytesPerRound(() =>
@@ -147,6 +150,7 @@ public sealed class EmbeddedNetworkTests
                 network.Forward(inputs.AsSpan(call * 784, 784), output);
                 network.Predict(inputs, outputs);
                 network.Predict(inputs.AsSpan(0, 2 * 784), outputs.AsSpan(0, 20));
+                network.Predict(many, manyOutputs);
                 network.Classify(inputs.AsSpan(call * 784, 784));
             }
         });

@@ -167,6 +167,53 @@ public sealed class ThreadingTests
         }
     }
 
+    /// <summary>
+    /// A Predict of more samples than its buffers hold: in a dense network each thread runs its own samples through every
+    /// layer from its own packed copy of the weights, in its own rows of the buffers. Every sample's outputs must be those
+    /// of the layer-by-layer path of a batch that fits the buffers (whose products split by units), bit for bit, on any
+    /// number of threads; three threads leave the buffers' rows and the samples in uneven shares.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetworkCases.Names), MemberType = typeof(NetworkCases))]
+    public void A_large_predict_gives_the_same_outputs_on_any_number_of_threads(string name)
+    {
+        NetworkCase c = NetworkCases.Get(name);
+        const int Samples = 700; // two full chunks of 256 and a part of one
+        (float[] inputs, _) = c.Batch(Samples, seed: 79);
+        float[] Predict(int threads, int slice)
+        {
+            int saved = WorkerPool.MaxThreads;
+            long savedWork = WorkerPool.MinWorkPerThread;
+            WorkerPool.MaxThreads = threads;
+            WorkerPool.MinWorkPerThread = 1;
+            WorkerPool.ChooseByTiming = false; // no call tries running alone: every split path runs
+            try
+            {
+                INetwork network = c.Create(5);
+                var outputs = new float[Samples * network.OutputSize];
+                for (int start = 0; start < Samples; start += slice)
+                {
+                    int count = Math.Min(slice, Samples - start);
+                    network.Predict(inputs.AsSpan(start * network.InputSize, count * network.InputSize), outputs.AsSpan(start * network.OutputSize, count * network.OutputSize));
+                }
+
+                return outputs;
+            }
+            finally
+            {
+                WorkerPool.MaxThreads = saved;
+                WorkerPool.MinWorkPerThread = savedWork;
+                WorkerPool.ChooseByTiming = true;
+            }
+        }
+
+        float[] layerByLayer = Predict(1, slice: 100);
+        Assert.Equal(layerByLayer, Predict(2, slice: 100));
+        Assert.Equal(layerByLayer, Predict(1, slice: Samples));
+        Assert.Equal(layerByLayer, Predict(2, slice: Samples));
+        Assert.Equal(layerByLayer, Predict(3, slice: Samples));
+    }
+
     /// <summary>With a zero spin time helpers sleep between jobs, so every job also wakes one.</summary>
     [Theory]
     [InlineData(1000)]
@@ -188,7 +235,9 @@ public sealed class ThreadingTests
         {
             var network = new MnistNet(1);
             (float[] inputs, float[] targets) = NetworkCases.Get("MnistNet").Batch(256, seed: 1);
+            var outputs = new float[256 * MnistNet.OutputSize];
             network.TrainBatch(inputs, targets, 0.01f);
+            network.Predict(inputs, outputs); // a full chunk: the threads split its samples
 
             // Rounds of ten batches (see SteadyState): most rounds must allocate nothing.
             long[] rounds = SteadyState.AllocatedBytesPerRound(() =>
@@ -196,6 +245,7 @@ public sealed class ThreadingTests
                 for (int i = 0; i < 10; i++)
                 {
                     network.TrainBatch(inputs, targets, 0.01f);
+                    network.Predict(inputs, outputs);
                 }
             });
 

@@ -154,6 +154,16 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
                 W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows, {pass.WeightsPacked});");
                 break;
 
+            case StepKind.ForwardRows:
+                string rowsOfInput = step.Layer == 1 ? "X" : Names.Layer(step.Layer - 1, Plan).A.ToUpperInvariant();
+                string rowsProduct = plan.FusesActivation
+                    ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfInput} {n.W}^T + {n.B}) in one product"
+                    : $"{n.Z.ToUpperInvariant()} = {rowsOfInput} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
+                Comment($"layer {step.Layer}: {rowsProduct}, for these rows, with {n.W} packed as its transpose first (by each thread into its own copy, once per call)");
+                string rowsInput = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1, Plan).BatchRows;
+                W.Line($"{dense}.ForwardRows({Names.Parameters}, {rowsInput}, {n.Workspace}, bufferRow, rows, weightsPacked);");
+                break;
+
             case StepKind.BackwardBatch:
                 Comment($"layer {step.Layer}: dE/d{x.ToUpperInvariant()} = dE/d{n.Z.ToUpperInvariant()} {n.W}, before {n.W} changes{Derivative(step.Layer - 1, upper: true)}");
                 W.Line($"{dense}.BackwardBatch({Names.Parameters}, {previous}, {n.Workspace}, rows);");

@@ -47,6 +47,10 @@ internal static class Names
     public const string ThreadChoicesField = "_threadChoices";
     public const string ThreadBuffersChoicesField = "threadChoices";
 
+    // How a Predict whose threads split its samples hands each thread its own (NetworkPlan.SplitsPredictSamples).
+    public const string SampleSplitField = "_sampleSplit";
+    public const string ThreadBuffersSampleSplitField = "sampleSplit";
+
     /// <summary>The network's thread choices: its own field, or the calling thread's (<c>buffers.threadChoices</c>) in an inference-only network.</summary>
     public static string ThreadChoices(NetworkPlan plan) => plan.Trainable ? ThreadChoicesField : BuffersOwner(plan) + ThreadBuffersChoicesField;
 
@@ -110,6 +114,9 @@ internal readonly struct LayerNames(int number, string owner)
 
     /// <summary>The layer's outputs for a batch of <c>rows</c> samples.</summary>
     public string BatchOutput => Workspace + ".BatchOutput(rows)";
+
+    /// <summary>The layer's outputs for <c>rows</c> samples of a batch from row <c>bufferRow</c> on: one thread's share.</summary>
+    public string BatchRows => Workspace + ".BatchOutput(bufferRow, rows)";
 
     // Symbols of the math in comments: W1, b1, z1, a1.
     public string W => "W" + number;

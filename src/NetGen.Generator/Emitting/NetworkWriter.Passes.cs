@@ -1,4 +1,5 @@
 using System.Linq;
+using NetGen.Generator.Helpers;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -136,29 +137,79 @@ internal sealed partial class NetworkWriter
             }
 
             _w.Line();
-            if (_plan.PredictChunkPerThread)
+            if (_plan.SplitsPredictSamples)
             {
-                _w.Line($"int chunk = {Names.Helpers}.ChunkForThreads({Names.PredictChunk}, most: {Planner.PredictChunk});");
+                WritePredictSplittingSamples();
             }
             else
             {
-                _w.Line($"const int chunk = {Names.PredictChunk};");
+                WritePredictChunks();
             }
-
-            _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
-            ChoosingThreads(true, "Predict", "count", () =>
-            {
-                using (_w.Block("for (int start = 0; start < count; start += chunk)"))
-                {
-                    _w.Line("int rows = global::System.Math.Min(chunk, count - start);");
-                    _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
-                    _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
-                }
-            });
         }
 
         _w.Line();
     }
+
+    /// <summary>The rest of Predict where each layer's products are split between the threads: chunk after chunk through every layer.</summary>
+    private void WritePredictChunks()
+    {
+        if (_plan.PredictChunkPerThread)
+        {
+            _w.Line($"int chunk = {Names.Helpers}.ChunkForThreads({Names.PredictChunk}, most: {Planner.PredictChunk});");
+        }
+        else
+        {
+            _w.Line($"const int chunk = {Names.PredictChunk};");
+        }
+
+        _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
+        ChoosingThreads(true, "Predict", "count", () =>
+        {
+            using (_w.Block("for (int start = 0; start < count; start += chunk)"))
+            {
+                _w.Line("int rows = global::System.Math.Min(chunk, count - start);");
+                _w.Line($"ForwardBatch(inputs.Slice(start * {Names.InputSize}, rows * {Names.InputSize}), rows, weightsPacked: start > 0{BuffersArgument});");
+                _w.Line($"{Names.Layer(Last, _plan).BatchOutput}.CopyTo(outputs.Slice(start * {Names.OutputSize}));");
+            }
+        });
+    }
+
+    /// <summary>The rest of Predict where the threads split its samples, each running its own through every layer.</summary>
+    private void WritePredictSplittingSamples()
+    {
+        long multiplyAdds = Model.Layers.OfType<DenseLayerModel>().Sum(layer => (long)layer.WeightCount);
+        _w.Line($"const int chunk = {Names.PredictChunk};");
+        _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
+        ChoosingThreads(true, "Predict", "count", () =>
+        {
+            using (_w.Block("if (count < chunk)"))
+            {
+                Comment("fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own");
+                _w.Line($"ForwardBatch(inputs, count, weightsPacked: false{BuffersArgument});");
+                _w.Line($"{Names.Layer(Last, _plan).Workspace}.BatchOutput(count).CopyTo(outputs);");
+                _w.Line("return;");
+            }
+
+            _w.Line();
+            string macs = multiplyAdds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Comment($"each thread runs its own samples through every layer ({Literals.Grouped(multiplyAdds)} multiply-adds each), in its own rows of the batch buffers");
+            string state = _plan.Trainable ? "this" : $"(this, {Names.Buffers})";
+            string call = _plan.Trainable
+                ? "static (network, inputs, outputs, bufferRow, rows, weightsPacked) => network.ForwardRows(inputs, outputs, bufferRow, rows, weightsPacked)"
+                : $"static (state, inputs, outputs, bufferRow, rows, weightsPacked) => state.Network.ForwardRows(inputs, outputs, bufferRow, rows, weightsPacked, state.Buffers)";
+            string field = _plan.Trainable ? Names.SampleSplitField : $"{Names.Buffers}.{Names.ThreadBuffersSampleSplitField}";
+            _w.Line($"({field} ??= new {SampleSplitType}(");
+            _w.Line($"    {call},");
+            _w.Line($"    {Names.InputSize},");
+            _w.Line($"    {Names.OutputSize}))");
+            _w.Line($"    .Run({state}, inputs, outputs, chunk, global::NetGen.Internal.WorkerPool.ThreadsFor(count * {macs}L));");
+        });
+    }
+
+    /// <summary>The type of the split of Predict's samples: its state is the network, and the calling thread's buffers in an inference-only network.</summary>
+    private string SampleSplitType => _plan.Trainable
+        ? $"global::NetGen.Internal.SampleSplit<{ClassName}>"
+        : $"global::NetGen.Internal.SampleSplit<({ClassName} Network, {Names.ThreadBuffers} Buffers)>";
 
     private void WriteBackward()
     {
@@ -441,6 +492,29 @@ internal sealed partial class NetworkWriter
         using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows, bool weightsPacked{BuffersParameter})"))
         {
             Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = ", WeightsPacked: "weightsPacked"));
+        }
+
+        _w.Line();
+    }
+
+    /// <summary>One thread's share of a Predict whose threads split its samples: its samples through every layer, in its own rows of the batch buffers.</summary>
+    private void WriteForwardRows()
+    {
+        if (!_plan.SplitsPredictSamples)
+        {
+            return;
+        }
+
+        _w.Line("/// <summary>");
+        _w.Line("/// Runs <paramref name=\"rows\"/> samples through every layer, on the calling thread, in the batch buffers' rows from");
+        _w.Line("/// <paramref name=\"bufferRow\"/> on, into <paramref name=\"outputs\"/>: one thread's share of a Predict whose threads split the samples.");
+        _w.Line("/// <paramref name=\"weightsPacked\"/>: this thread packed the weights for an earlier slice of the same call, so the products reuse its copy.");
+        _w.Line("/// </summary>");
+        Generated();
+        using (_w.Block($"private void ForwardRows({Names.ReadOnlySpan} inputs, {Names.Span} outputs, int bufferRow, int rows, bool weightsPacked{BuffersParameter})"))
+        {
+            Steps(_plan.PredictRows, new PassContext("inputs", "targets", "double loss = "));
+            _w.Line($"{Names.Layer(Last, _plan).BatchRows}.CopyTo(outputs);");
         }
 
         _w.Line();

@@ -56,6 +56,7 @@ internal sealed partial class NetworkWriter
 
             _w.Line();
             WriteThreadChoicesField("public");
+            WriteSampleSplitField("public");
             WriteEnsureBatchCapacity("public");
         }
     }

@@ -60,6 +60,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         WriteClassify();
         WritePredict();
         WriteForwardBatch();
+        WriteForwardRows();
         if (_plan.Trainable)
         {
             WriteTraining();
@@ -246,6 +247,7 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
 
         _w.Line();
         WriteThreadChoicesField("private");
+        WriteSampleSplitField("private");
         _w.Line($"private const int {Names.MatrixProductBatch} = {_plan.MatrixProductBatch}; // batches from this size go through matrix products");
         WritePredictChunk();
         _w.Line();
@@ -257,6 +259,20 @@ internal sealed partial class NetworkWriter(SourceWriter writer, NetworkPlan pla
         Comment("Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.");
         string name = _plan.Trainable ? Names.ThreadChoicesField : Names.ThreadBuffersChoicesField;
         _w.Line($"{access} readonly {Names.ThreadChoicesType} {name} = new();");
+        _w.Line();
+    }
+
+    /// <summary>Where a Predict whose threads split its samples keeps the split, made on its first call: the network's, or each thread's in an inference-only network.</summary>
+    private void WriteSampleSplitField(string access)
+    {
+        if (!_plan.SplitsPredictSamples)
+        {
+            return;
+        }
+
+        Comment("How Predict hands each thread its own samples, made on its first batch.");
+        string name = _plan.Trainable ? Names.SampleSplitField : Names.ThreadBuffersSampleSplitField;
+        _w.Line($"{access} {SampleSplitType}? {name};");
         _w.Line();
     }
 

@@ -32,6 +32,11 @@ namespace NetGen.Generator.Planning;
 /// <param name="BatchForward">The steps of a batch's forward pass for inference.</param>
 /// <param name="BatchTrainingForward">The steps of a batch's forward pass in training: the same as <paramref name="BatchForward"/> unless a layer drops values.</param>
 /// <param name="BatchTraining">The steps of a batch's backward pass and update, after the loss.</param>
+/// <param name="PredictRows">
+/// The steps of one thread's own samples of a Predict whose threads split the samples, each running its own through
+/// every layer in its own rows of the batch buffers; empty where each layer's product is split instead (see
+/// <see cref="Planner.SampleSplitWeights"/>).
+/// </param>
 /// <param name="IsClassifier">Whether the outputs are class probabilities (a softmax, or a single sigmoid), so the network gets <c>Classify</c>.</param>
 /// <param name="Comments">Whether the generated code explains each step with its math (the NetGenMathComments option).</param>
 /// <param name="Trainable">
@@ -55,6 +60,7 @@ internal sealed record NetworkPlan(
     EquatableArray<Step> BatchForward,
     EquatableArray<Step> BatchTrainingForward,
     EquatableArray<Step> BatchTraining,
+    EquatableArray<Step> PredictRows,
     bool IsClassifier,
     bool Comments,
     bool Trainable = true,
@@ -72,6 +78,9 @@ internal sealed record NetworkPlan(
     public bool SequenceShares => Sequence.Any(step => step.Share);
 
     public LayerPlan Last => Layers[Layers.Count - 1];
+
+    /// <summary>Whether Predict's threads split its samples, each running its own through every layer (<see cref="PredictRows"/>).</summary>
+    public bool SplitsPredictSamples => PredictRows.Count > 0;
 }
 
 /// <summary>How one layer runs: the constants its kernels are compiled with.</summary>
@@ -133,6 +142,9 @@ internal enum StepKind
 
     /// <summary>A batch: Z = X W^T + b, A = act(Z) (or the layer's own map of each sample).</summary>
     ForwardBatch,
+
+    /// <summary>One thread's own samples of a batch whose samples the threads split: Z = X W^T + b, A = act(Z), in its own rows of the batch buffers, from its own packed copy of W.</summary>
+    ForwardRows,
 
     /// <summary>A batch: dE/dA of the layer before (dE/dZ W for a dense layer), then its dE/dZ.</summary>
     BackwardBatch,

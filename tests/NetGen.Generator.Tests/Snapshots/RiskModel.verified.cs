@@ -148,6 +148,9 @@ namespace Samples.Tabular
             // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
             private readonly global::NetGen.Internal.ThreadChoices _threadChoices = new();
 
+            // How Predict hands each thread its own samples, made on its first batch.
+            private global::NetGen.Internal.SampleSplit<RiskModel>? _sampleSplit;
+
             private const int MatrixProductBatch = 4; // batches from this size go through matrix products
             private const int PredictChunk = 256; // samples per matrix product in Predict, which bounds the batch buffers
 
@@ -246,12 +249,20 @@ namespace Samples.Tabular
                 EnsureBatchCapacity(global::System.Math.Min(count, chunk));
                 using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
                 {
-                    for (int start = 0; start < count; start += chunk)
+                    if (count < chunk)
                     {
-                        int rows = global::System.Math.Min(chunk, count - start);
-                        ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
-                        _layer4.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                        // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
+                        ForwardBatch(inputs, count, weightsPacked: false);
+                        _layer4.BatchOutput(count).CopyTo(outputs);
+                        return;
                     }
+
+                    // each thread runs its own samples through every layer (362 multiply-adds each), in its own rows of the batch buffers
+                    (_sampleSplit ??= new global::NetGen.Internal.SampleSplit<RiskModel>(
+                        static (network, inputs, outputs, bufferRow, rows, weightsPacked) => network.ForwardRows(inputs, outputs, bufferRow, rows, weightsPacked),
+                        InputSize,
+                        OutputSize))
+                        .Run(this, inputs, outputs, chunk, global::NetGen.Internal.WorkerPool.ThreadsFor(count * 362L));
                 }
             }
 
@@ -270,6 +281,25 @@ namespace Samples.Tabular
                 global::NetGen.Internal.Dense<Layer3>.ForwardBatch(_parameters, _layer2.BatchOutput(rows), _layer3, rows, weightsPacked);
                 // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, with W4 packed as its transpose first (once per call, not per chunk)
                 global::NetGen.Internal.Dense<Layer4>.ForwardBatch(_parameters, _layer3.BatchOutput(rows), _layer4, rows, weightsPacked);
+            }
+
+            /// <summary>
+            /// Runs <paramref name="rows"/> samples through every layer, on the calling thread, in the batch buffers' rows from
+            /// <paramref name="bufferRow"/> on, into <paramref name="outputs"/>: one thread's share of a Predict whose threads split the samples.
+            /// <paramref name="weightsPacked"/>: this thread packed the weights for an earlier slice of the same call, so the products reuse its copy.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+            private void ForwardRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int bufferRow, int rows, bool weightsPacked)
+            {
+                // layer 1: A1 = LeakyReLU(0.2)(X W1^T + b1) in one product, for these rows, with W1 packed as its transpose first (by each thread into its own copy, once per call)
+                global::NetGen.Internal.Dense<Layer1>.ForwardRows(_parameters, inputs, _layer1, bufferRow, rows, weightsPacked);
+                // layer 2: Z2 = A1 W2^T + b2, then A2 = tanh(Z2) sample by sample, for these rows, with W2 packed as its transpose first (by each thread into its own copy, once per call)
+                global::NetGen.Internal.Dense<Layer2>.ForwardRows(_parameters, _layer1.BatchOutput(bufferRow, rows), _layer2, bufferRow, rows, weightsPacked);
+                // layer 3: Z3 = A2 W3^T + b3, for these rows, with W3 packed as its transpose first (by each thread into its own copy, once per call)
+                global::NetGen.Internal.Dense<Layer3>.ForwardRows(_parameters, _layer2.BatchOutput(bufferRow, rows), _layer3, bufferRow, rows, weightsPacked);
+                // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, for these rows, with W4 packed as its transpose first (by each thread into its own copy, once per call)
+                global::NetGen.Internal.Dense<Layer4>.ForwardRows(_parameters, _layer3.BatchOutput(bufferRow, rows), _layer4, bufferRow, rows, weightsPacked);
+                _layer4.BatchOutput(bufferRow, rows).CopyTo(outputs);
             }
 
             /// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref="Gradients"/>.</summary>

@@ -180,12 +180,20 @@ namespace Samples.Embedded
             buffers.EnsureBatchCapacity(global::System.Math.Min(count, chunk));
             using (buffers.threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
             {
-                for (int start = 0; start < count; start += chunk)
+                if (count < chunk)
                 {
-                    int rows = global::System.Math.Min(chunk, count - start);
-                    ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0, buffers);
-                    buffers.layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                    // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
+                    ForwardBatch(inputs, count, weightsPacked: false, buffers);
+                    buffers.layer2.BatchOutput(count).CopyTo(outputs);
+                    return;
                 }
+
+                // each thread runs its own samples through every layer (35 multiply-adds each), in its own rows of the batch buffers
+                (buffers.sampleSplit ??= new global::NetGen.Internal.SampleSplit<(TinyClassifier Network, ThreadBuffers Buffers)>(
+                    static (state, inputs, outputs, bufferRow, rows, weightsPacked) => state.Network.ForwardRows(inputs, outputs, bufferRow, rows, weightsPacked, state.Buffers),
+                    InputSize,
+                    OutputSize))
+                    .Run((this, buffers), inputs, outputs, chunk, global::NetGen.Internal.WorkerPool.ThreadsFor(count * 35L));
             }
         }
 
@@ -203,6 +211,21 @@ namespace Samples.Embedded
         }
 
         /// <summary>
+        /// Runs <paramref name="rows"/> samples through every layer, on the calling thread, in the batch buffers' rows from
+        /// <paramref name="bufferRow"/> on, into <paramref name="outputs"/>: one thread's share of a Predict whose threads split the samples.
+        /// <paramref name="weightsPacked"/>: this thread packed the weights for an earlier slice of the same call, so the products reuse its copy.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+        private void ForwardRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int bufferRow, int rows, bool weightsPacked, ThreadBuffers buffers)
+        {
+            // layer 1: A1 = ReLU(X W1^T + b1) in one product, for these rows, with W1 packed as its transpose first (by each thread into its own copy, once per call)
+            global::NetGen.Internal.Dense<Layer1>.ForwardRows(_parameters, inputs, buffers.layer1, bufferRow, rows, weightsPacked);
+            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, for these rows, with W2 packed as its transpose first (by each thread into its own copy, once per call)
+            global::NetGen.Internal.Dense<Layer2>.ForwardRows(_parameters, buffers.layer1.BatchOutput(bufferRow, rows), buffers.layer2, bufferRow, rows, weightsPacked);
+            buffers.layer2.BatchOutput(bufferRow, rows).CopyTo(outputs);
+        }
+
+        /// <summary>
         /// What one thread works in: each layer's activations for one sample and for a batch, and W packed for batch
         /// products. Every thread that calls the network gets its own on its first call (and keeps it while it lives),
         /// so calls from many threads at once never share a buffer, and no call after the first allocates.
@@ -215,6 +238,9 @@ namespace Samples.Embedded
 
             // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
             public readonly global::NetGen.Internal.ThreadChoices threadChoices = new();
+
+            // How Predict hands each thread its own samples, made on its first batch.
+            public global::NetGen.Internal.SampleSplit<(TinyClassifier Network, ThreadBuffers Buffers)>? sampleSplit;
 
             /// <summary>Grows every layer's batch buffers to <paramref name="rows"/> samples: allocates only for a batch larger than any before.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION"), global::System.Diagnostics.DebuggerNonUserCode, global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]

@@ -99,6 +99,9 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
     // Whether each kind of call shares its products with helper threads or runs alone: whichever its calls have lately found faster on this machine.
     private readonly global::NetGen.Internal.ThreadChoices _threadChoices = new();
 
+    // How Predict hands each thread its own samples, made on its first batch.
+    private global::NetGen.Internal.SampleSplit<XorNetwork>? _sampleSplit;
+
     private const int MatrixProductBatch = 4; // batches from this size go through matrix products
     private const int PredictChunk = 256; // samples per matrix product in Predict, which bounds the batch buffers
 
@@ -207,12 +210,20 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         EnsureBatchCapacity(global::System.Math.Min(count, chunk));
         using (_threadChoices.Enter(global::NetGen.Internal.CallKind.Predict, count))
         {
-            for (int start = 0; start < count; start += chunk)
+            if (count < chunk)
             {
-                int rows = global::System.Math.Min(chunk, count - start);
-                ForwardBatch(inputs.Slice(start * InputSize, rows * InputSize), rows, weightsPacked: start > 0);
-                _layer2.BatchOutput(rows).CopyTo(outputs.Slice(start * OutputSize));
+                // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
+                ForwardBatch(inputs, count, weightsPacked: false);
+                _layer2.BatchOutput(count).CopyTo(outputs);
+                return;
             }
+
+            // each thread runs its own samples through every layer (9 multiply-adds each), in its own rows of the batch buffers
+            (_sampleSplit ??= new global::NetGen.Internal.SampleSplit<XorNetwork>(
+                static (network, inputs, outputs, bufferRow, rows, weightsPacked) => network.ForwardRows(inputs, outputs, bufferRow, rows, weightsPacked),
+                InputSize,
+                OutputSize))
+                .Run(this, inputs, outputs, chunk, global::NetGen.Internal.WorkerPool.ThreadsFor(count * 9L));
         }
     }
 
@@ -227,6 +238,21 @@ partial class XorNetwork : global::NetGen.INetwork, global::NetGen.IClassifier
         global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
         // layer 2: Z2 = A1 W2^T + b2, then A2 = sigmoid(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
         global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="rows"/> samples through every layer, on the calling thread, in the batch buffers' rows from
+    /// <paramref name="bufferRow"/> on, into <paramref name="outputs"/>: one thread's share of a Predict whose threads split the samples.
+    /// <paramref name="weightsPacked"/>: this thread packed the weights for an earlier slice of the same call, so the products reuse its copy.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
+    private void ForwardRows(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int bufferRow, int rows, bool weightsPacked)
+    {
+        // layer 1: Z1 = X W1^T + b1, then A1 = sigmoid(Z1) sample by sample, for these rows, with W1 packed as its transpose first (by each thread into its own copy, once per call)
+        global::NetGen.Internal.Dense<Layer1>.ForwardRows(_parameters, inputs, _layer1, bufferRow, rows, weightsPacked);
+        // layer 2: Z2 = A1 W2^T + b2, then A2 = sigmoid(Z2) sample by sample, for these rows, with W2 packed as its transpose first (by each thread into its own copy, once per call)
+        global::NetGen.Internal.Dense<Layer2>.ForwardRows(_parameters, _layer1.BatchOutput(bufferRow, rows), _layer2, bufferRow, rows, weightsPacked);
+        _layer2.BatchOutput(bufferRow, rows).CopyTo(outputs);
     }
 
     /// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref="Gradients"/>.</summary>

@@ -38,6 +38,9 @@ public abstract class LayerWorkspace<TLayer>
     /// <summary>The activations of the first <paramref name="rows"/> samples of the batch, row after row.</summary>
     public ReadOnlySpan<float> BatchOutput(int rows) => _batchA.Span.Slice(0, rows * TLayer.Units);
 
+    /// <summary>The activations of <paramref name="rows"/> samples of the batch from row <paramref name="first"/> on.</summary>
+    public ReadOnlySpan<float> BatchOutput(int first, int rows) => _batchA.Span.Slice(first * TLayer.Units, rows * TLayer.Units);
+
     /// <summary>Grows the batch buffers to <paramref name="rows"/> samples if they are smaller.</summary>
     public void EnsureBatchCapacity(int rows)
     {
