@@ -113,6 +113,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     }
 
     /// <summary>Softmax of one row, stable: subtracting max z leaves it unchanged and keeps e^z finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Softmax(ref float z, ref float a)
     {
 #if NET9_0_OR_GREATER
