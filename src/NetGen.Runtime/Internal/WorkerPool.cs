@@ -131,6 +131,12 @@ public static class WorkerPool
         return t_splittableSince;
     }
 
+    [ThreadStatic]
+    private static bool t_onHelper;
+
+    /// <summary>Whether the calling thread is one of the pool's helpers (whose buffers of its own outlive any one network's call).</summary>
+    internal static bool OnHelperThread => t_onHelper;
+
     /// <summary>Whether the calling thread is inside a call chosen to run alone (for tests).</summary>
     internal static bool CallerAlone => t_call == AloneCall;
 
@@ -447,6 +453,7 @@ public static class WorkerPool
 
         private void Loop()
         {
+            t_onHelper = true;
             while (true)
             {
                 WaitForWork();

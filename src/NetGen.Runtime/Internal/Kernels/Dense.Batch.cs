@@ -8,7 +8,8 @@ namespace NetGen.Internal;
 
 public static partial class Dense<TLayer>
 {
-    // W packed by this thread for the batches whose samples the threads split (ForwardRows): each thread its own copy.
+    // W packed by a helper thread of the pool for the batches whose samples the threads split (ForwardRows): each
+    // helper its own copy, kept while the thread lives; the calling thread packs into the layer's own.
     [ThreadStatic]
     private static AlignedBuffer? t_packed;
 
@@ -44,18 +45,19 @@ public static partial class Dense<TLayer>
     /// Z = X W^T + b, then A = act(Z), for the <paramref name="rows"/> samples of <paramref name="x"/> on the calling
     /// thread alone, into the batch buffers' rows from <paramref name="bufferRow"/> on: one thread's share of a batch whose
     /// samples the threads split, each running its own through every layer. Each thread packs W into a copy of its own
-    /// (<paramref name="weightsPacked"/>: as it did for an earlier slice of the same call), so that no thread reads lines
-    /// another core wrote: on a 2-core Zen 5 VM, a helper reading the caller's packed copy of 784-128-10's W1 took twice as
-    /// long as from its own.
+    /// (<paramref name="weightsPacked"/>: as it did for an earlier slice of the same call), the caller into the layer's,
+    /// so that no thread reads lines another core wrote: on a 2-core Zen 5 VM, a helper reading the caller's packed copy
+    /// of 784-128-10's W1 took twice as long as from its own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardRows(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int bufferRow, int rows, bool weightsPacked)
     {
-        AlignedBuffer packed = t_packed ??= new AlignedBuffer(TLayer.Inputs * DenseWorkspace<TLayer>.PackedUnits);
+        // the calling thread packs into the layer's own copy, a helper of the pool into one it keeps for this layer
+        ref float packed = ref WorkerPool.OnHelperThread ? ref (t_packed ??= new AlignedBuffer(TLayer.Inputs * DenseWorkspace<TLayer>.PackedUnits)).Start : ref layer.Packed;
         ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
         if (!weightsPacked)
         {
-            PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref packed.Start, 0, TLayer.Units);
+            PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref packed, 0, TLayer.Units);
         }
 
         nint offset = (nint)bufferRow * TLayer.Units;
@@ -64,7 +66,7 @@ public static partial class Dense<TLayer>
             A = ref MemoryMarshal.GetReference(x),
             ARow = TLayer.Inputs,
             AStep = 1,
-            B = ref packed.Start,
+            B = ref packed,
             BPanels = true,
             C = ref Unsafe.Add(ref layer.BatchZ, offset),
             CRow = TLayer.Units,
