@@ -66,8 +66,12 @@ public sealed class MnistSampleTests : IDisposable
     [Fact]
     public void Ctrl_c_saves_the_run_and_resume_ends_where_an_uninterrupted_run_ends_bit_for_bit()
     {
-        // One sample per update: slow enough (a fraction of a second per epoch) to be interrupted mid-run.
-        string[] run = ["--batch", "1", "--lr", "0.01", "--epochs", "6"];
+        // One sample per update: slow enough (a fraction of a second per epoch) to be interrupted mid-run. Twenty
+        // epochs, so that the run is still going when the signal comes: with six (0.9 s), a test host busy with the
+        // other test projects read the first epoch's line after the run had ended its training and let go of its
+        // handler, and SIGINT ended the process (exit 130, no message; once in a clean-clone CI run).
+        const int Epochs = 20;
+        string[] run = ["--batch", "1", "--lr", "0.01", "--epochs", $"{Epochs}"];
         (int code, _, string errors) = SampleProcess.Run(_folder.FullName, [.. run, "--save", "straight.safetensors"]);
         Assert.True(code == 0, errors);
 
@@ -76,7 +80,7 @@ public sealed class MnistSampleTests : IDisposable
         // while the other test projects kept both cores busy (this test failed once in a full `dotnet test`).
         using SampleProcess interrupted = SampleProcess.Start(_folder.FullName, [.. run, "--save", "cut.safetensors"], (sample, line) =>
         {
-            if (line.StartsWith("epoch  1/6", StringComparison.Ordinal))
+            if (line.StartsWith($"epoch  1/{Epochs}", StringComparison.Ordinal))
             {
                 sample.Interrupt();
             }
@@ -88,7 +92,7 @@ public sealed class MnistSampleTests : IDisposable
 
         var cut = new SampleNetwork();
         TrainingPosition stoppedAt = Checkpoint.Load(cut, PathOf("cut.safetensors")).Position!.Value;
-        Assert.InRange(stoppedAt.Epoch, 1, 5);
+        Assert.InRange(stoppedAt.Epoch, 1, Epochs - 1);
         Assert.Contains($"Interrupted {stoppedAt}.", interrupted.Output, StringComparison.Ordinal);
 
         (int resumedCode, string resumed, string resumedErrors) = SampleProcess.Run(_folder.FullName, "--resume", "cut.safetensors");
@@ -99,7 +103,7 @@ public sealed class MnistSampleTests : IDisposable
         var finished = new SampleNetwork();
         Checkpoint.Load(straight, PathOf("straight.safetensors"));
         CheckpointInfo info = Checkpoint.Load(finished, PathOf("cut.safetensors"));
-        Assert.Equal(new TrainingPosition(6, 0), info.Position);
+        Assert.Equal(new TrainingPosition(Epochs, 0), info.Position);
         Assert.Equal(straight.Parameters.ToArray(), finished.Parameters.ToArray());
         Assert.NotEqual(straight.Parameters.ToArray(), cut.Parameters.ToArray());
         Assert.Equal(File.ReadAllBytes(PathOf("straight.safetensors")), File.ReadAllBytes(PathOf("cut.safetensors")));
