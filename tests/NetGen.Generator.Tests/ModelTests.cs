@@ -211,6 +211,18 @@ public sealed class ModelTests
         Assert.All(mnist.PredictRows, step => Assert.Equal(Planning.StepKind.ForwardRows, step.Kind));
         Assert.True(Planning.Planner.Plan(SgdClassifier(784, 256, 256, 256, 10), Planning.GeneratorOptions.Default).SplitsPredictSamples);
 
+        // dropout passes its input through in inference: a thread's rows go through it as through any layer
+        NetworkModel dropout = SgdClassifier(784, 128, 10) with
+        {
+            Layers = new LayerModel[]
+            {
+                new DenseLayerModel(1, 0, 784, 128, ActivationKind.ReLU, 0.01f, 0),
+                new DropoutLayerModel(2, 1, new SpatialShape(128, 1, 1), 0.5f, ActivationKind.Identity, 0.01f),
+                new DenseLayerModel(3, 2, 128, 10, ActivationKind.Softmax, 0.01f, 100_480),
+            }.ToEquatableArray(),
+        };
+        Assert.Equal(new[] { 1, 2, 3 }, Planning.Planner.Plan(dropout, Planning.GeneratorOptions.Default).PredictRows.Select(step => step.Layer));
+
         // 784-1024-1024-10: a copy of 1.85M weights per thread would stream all of them on every core
         Assert.False(Planning.Planner.Plan(SgdClassifier(784, 1024, 1024, 10), Planning.GeneratorOptions.Default).SplitsPredictSamples);
 

@@ -105,6 +105,11 @@ public partial class AdamNet;
 [Input(6)] [Dense(8)] [Sigmoid] [Dense(2)] [Sigmoid]
 public partial class AdamWNet;
 
+/// <summary>Dropout between dense layers: in inference it passes its input through.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(50)] [Dense(40)] [ReLU] [Dropout(0.3f)] [Dense(5)] [Softmax]
+public partial class DropoutMlp;
+
 /// <summary>Plain SGD with L2 weight decay.</summary>
 [Network(Loss = Loss.SquaredError, WeightDecay = 0.1f)]
 [Input(6)] [Dense(8)] [Tanh] [Dense(2)]

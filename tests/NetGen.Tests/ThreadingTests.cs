@@ -178,8 +178,24 @@ public sealed class ThreadingTests
     public void A_large_predict_gives_the_same_outputs_on_any_number_of_threads(string name)
     {
         NetworkCase c = NetworkCases.Get(name);
-        const int Samples = 700; // two full chunks of 256 and a part of one
-        (float[] inputs, _) = c.Batch(Samples, seed: 79);
+        (float[] inputs, _) = c.Batch(LargePredict, seed: 79);
+        AssertLargePredictSameOnAnyThreads(c.Create, inputs);
+    }
+
+    /// <summary>The same with a dropout layer between dense layers, which passes its input through in inference.</summary>
+    [Fact]
+    public void A_large_predict_through_dropout_gives_the_same_outputs_on_any_number_of_threads()
+    {
+        var random = new DeterministicRandom(80);
+        float[] inputs = new float[LargePredict * DropoutMlp.InputSize];
+        random.FillUniform(inputs, 1f);
+        AssertLargePredictSameOnAnyThreads(seed => new DropoutMlp(seed), inputs);
+    }
+
+    private const int LargePredict = 700; // two full chunks of 256 and a part of one
+
+    private static void AssertLargePredictSameOnAnyThreads(Func<int, INetwork> create, float[] inputs)
+    {
         float[] Predict(int threads, int slice)
         {
             int saved = WorkerPool.MaxThreads;
@@ -189,11 +205,11 @@ public sealed class ThreadingTests
             WorkerPool.ChooseByTiming = false; // no call tries running alone: every split path runs
             try
             {
-                INetwork network = c.Create(5);
-                var outputs = new float[Samples * network.OutputSize];
-                for (int start = 0; start < Samples; start += slice)
+                INetwork network = create(5);
+                var outputs = new float[LargePredict * network.OutputSize];
+                for (int start = 0; start < LargePredict; start += slice)
                 {
-                    int count = Math.Min(slice, Samples - start);
+                    int count = Math.Min(slice, LargePredict - start);
                     network.Predict(inputs.AsSpan(start * network.InputSize, count * network.InputSize), outputs.AsSpan(start * network.OutputSize, count * network.OutputSize));
                 }
 
@@ -209,9 +225,9 @@ public sealed class ThreadingTests
 
         float[] layerByLayer = Predict(1, slice: 100);
         Assert.Equal(layerByLayer, Predict(2, slice: 100));
-        Assert.Equal(layerByLayer, Predict(1, slice: Samples));
-        Assert.Equal(layerByLayer, Predict(2, slice: Samples));
-        Assert.Equal(layerByLayer, Predict(3, slice: Samples));
+        Assert.Equal(layerByLayer, Predict(1, slice: LargePredict));
+        Assert.Equal(layerByLayer, Predict(2, slice: LargePredict));
+        Assert.Equal(layerByLayer, Predict(3, slice: LargePredict));
     }
 
     /// <summary>With a zero spin time helpers sleep between jobs, so every job also wakes one.</summary>

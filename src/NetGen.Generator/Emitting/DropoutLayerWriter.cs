@@ -69,6 +69,11 @@ internal sealed class DropoutLayerWriter(SourceWriter writer, NetworkPlan plan) 
                 W.Line($"{kernels}.ForwardBatch({BatchInput(step.Layer, pass)}, {n.Workspace}, rows, training: {Bool(step.Training)});");
                 break;
 
+            case StepKind.ForwardRows:
+                Comment($"layer {step.Layer}, dropout in inference: {n.Z.ToUpperInvariant()} = {(step.Layer == 1 ? "X" : x.ToUpperInvariant())}{ActivationClause(plan, upper: true)}, for these rows");
+                W.Line($"{kernels}.ForwardRows({(step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1, Plan).BatchRows)}, {n.Workspace}, bufferRow, rows);");
+                break;
+
             case StepKind.BackwardBatch:
                 Comment($"layer {step.Layer}: dE/d{x.ToUpperInvariant()} = M * dE/d{n.Z.ToUpperInvariant()}, with the batch's masks{Derivative(step.Layer - 1, upper: true)}");
                 W.Line($"{kernels}.BackwardBatch({Previous(step.Layer)}, {n.Workspace}, rows);");

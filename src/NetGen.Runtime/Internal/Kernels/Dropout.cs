@@ -49,6 +49,18 @@ public static class Dropout<TLayer>
         Activations<TLayer>.Activate(ref layer.BatchZ, ref layer.BatchA, rows);
     }
 
+    /// <summary>
+    /// <paramref name="rows"/> samples in inference, Z = X, into the batch buffers' rows from <paramref name="bufferRow"/> on:
+    /// one thread's share of a batch whose samples the threads split (<see cref="SampleSplit{TState}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardRows(ReadOnlySpan<float> x, DropoutWorkspace<TLayer> layer, int bufferRow, int rows)
+    {
+        nint offset = (nint)bufferRow * TLayer.Units;
+        Apply(ref MemoryMarshal.GetReference(x), ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchMask, offset), rows, null);
+        Activations<TLayer>.Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), rows);
+    }
+
     /// <summary>dE/dX = M * dE/dZ of <paramref name="rows"/> samples into <paramref name="previous"/>, then its dE/dZ.</summary>
     public static void BackwardBatch<TPrevious>(LayerWorkspace<TPrevious> previous, DropoutWorkspace<TLayer> layer, int rows)
         where TPrevious : struct, ILayer
