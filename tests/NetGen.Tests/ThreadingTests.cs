@@ -21,29 +21,16 @@ public sealed class ThreadingTests
         (float[] inputs, float[] targets) = c.Batch(batch, seed: 77);
         float[] Train(int threads)
         {
-            int saved = WorkerPool.MaxThreads;
-            long savedWork = WorkerPool.MinWorkPerThread;
-            WorkerPool.MaxThreads = threads;
-            WorkerPool.MinWorkPerThread = 1;
-            WorkerPool.ChooseByTiming = false; // no call tries running alone: every split path runs
-            try
+            using var split = new EverySplit(threads);
+            INetwork network = c.Create(3);
+            for (int step = 0; step < 3; step++)
             {
-                INetwork network = c.Create(3);
-                for (int step = 0; step < 3; step++)
-                {
-                    network.TrainBatch(inputs, targets, 0.05f);
-                }
+                network.TrainBatch(inputs, targets, 0.05f);
+            }
 
-                var outputs = new float[batch * network.OutputSize];
-                network.Predict(inputs, outputs);
-                return [.. network.Parameters.ToArray(), .. outputs];
-            }
-            finally
-            {
-                WorkerPool.MaxThreads = saved;
-                WorkerPool.MinWorkPerThread = savedWork;
-                WorkerPool.ChooseByTiming = true;
-            }
+            var outputs = new float[batch * network.OutputSize];
+            network.Predict(inputs, outputs);
+            return [.. network.Parameters.ToArray(), .. outputs];
         }
 
         float[] one = Train(1);
@@ -198,29 +185,16 @@ public sealed class ThreadingTests
     {
         float[] Predict(int threads, int slice)
         {
-            int saved = WorkerPool.MaxThreads;
-            long savedWork = WorkerPool.MinWorkPerThread;
-            WorkerPool.MaxThreads = threads;
-            WorkerPool.MinWorkPerThread = 1;
-            WorkerPool.ChooseByTiming = false; // no call tries running alone: every split path runs
-            try
+            using var split = new EverySplit(threads);
+            INetwork network = create(5);
+            var outputs = new float[LargePredict * network.OutputSize];
+            for (int start = 0; start < LargePredict; start += slice)
             {
-                INetwork network = create(5);
-                var outputs = new float[LargePredict * network.OutputSize];
-                for (int start = 0; start < LargePredict; start += slice)
-                {
-                    int count = Math.Min(slice, LargePredict - start);
-                    network.Predict(inputs.AsSpan(start * network.InputSize, count * network.InputSize), outputs.AsSpan(start * network.OutputSize, count * network.OutputSize));
-                }
+                int count = Math.Min(slice, LargePredict - start);
+                network.Predict(inputs.AsSpan(start * network.InputSize, count * network.InputSize), outputs.AsSpan(start * network.OutputSize, count * network.OutputSize));
+            }
 
-                return outputs;
-            }
-            finally
-            {
-                WorkerPool.MaxThreads = saved;
-                WorkerPool.MinWorkPerThread = savedWork;
-                WorkerPool.ChooseByTiming = true;
-            }
+            return outputs;
         }
 
         float[] layerByLayer = Predict(1, slice: 100);
@@ -272,6 +246,30 @@ public sealed class ThreadingTests
             WorkerPool.MaxThreads = saved;
             WorkerPool.SpinTime = savedSpin;
         }
+    }
+}
+
+/// <summary>
+/// While it lives, batch products split between <paramref name="threads"/> threads as soon as they can, and no call tries
+/// running alone, so that every split path runs; then the pool's settings are as they were.
+/// </summary>
+internal sealed class EverySplit : IDisposable
+{
+    private readonly int _savedThreads = WorkerPool.MaxThreads;
+    private readonly long _savedWork = WorkerPool.MinWorkPerThread;
+
+    public EverySplit(int threads)
+    {
+        WorkerPool.MaxThreads = threads;
+        WorkerPool.MinWorkPerThread = 1;
+        WorkerPool.ChooseByTiming = false;
+    }
+
+    public void Dispose()
+    {
+        WorkerPool.MaxThreads = _savedThreads;
+        WorkerPool.MinWorkPerThread = _savedWork;
+        WorkerPool.ChooseByTiming = true;
     }
 }
 
