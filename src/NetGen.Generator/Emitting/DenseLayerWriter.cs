@@ -150,8 +150,9 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
                 string product = plan.FusesActivation
                     ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfX} {n.W}^T + {n.B}) in one product"
                     : $"{n.Z.ToUpperInvariant()} = {rowsOfX} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
-                Comment($"layer {step.Layer}: {product}, with {n.W} packed as its transpose first (once per call, not per chunk)");
-                W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows, {pass.WeightsPacked});");
+                string once = pass.WeightsPacked == "false" ? string.Empty : " (once per call, not per chunk)";
+                Comment($"layer {step.Layer}: {product}, with {n.W} packed as its transpose first{once}");
+                W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows, weightsPacked: {pass.WeightsPacked});");
                 break;
 
             case StepKind.ForwardRows:

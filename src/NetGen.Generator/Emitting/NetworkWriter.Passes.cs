@@ -185,7 +185,7 @@ internal sealed partial class NetworkWriter
             using (_w.Block("if (count < chunk)"))
             {
                 Comment("fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own");
-                _w.Line($"ForwardBatch(inputs, count, weightsPacked: false{BuffersArgument});");
+                _w.Line($"ForwardBatch(inputs, count{BuffersArgument});");
                 _w.Line($"{Names.Layer(Last, _plan).Workspace}.BatchOutput(count).CopyTo(outputs);");
                 _w.Line("return;");
             }
@@ -484,14 +484,20 @@ internal sealed partial class NetworkWriter
             _w.Line();
         }
 
+        // Predict's chunks reuse the weights the first one packed; where Predict splits the samples instead, every call packs them
+        bool chunks = !_plan.SplitsPredictSamples;
         _w.Line("/// <summary>");
         _w.Line("/// Runs <paramref name=\"rows\"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.");
-        _w.Line("/// <paramref name=\"weightsPacked\"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.");
+        if (chunks)
+        {
+            _w.Line("/// <paramref name=\"weightsPacked\"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.");
+        }
+
         _w.Line("/// </summary>");
         Generated();
-        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows, bool weightsPacked{BuffersParameter})"))
+        using (_w.Block($"private void ForwardBatch({Names.ReadOnlySpan} inputs, int rows{(chunks ? ", bool weightsPacked" : string.Empty)}{BuffersParameter})"))
         {
-            Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = ", WeightsPacked: "weightsPacked"));
+            Steps(_plan.BatchForward, new PassContext("inputs", "targets", "double loss = ", WeightsPacked: chunks ? "weightsPacked" : "false"));
         }
 
         _w.Line();
@@ -531,7 +537,7 @@ internal sealed partial class NetworkWriter
         Generated();
         using (_w.Block($"private double TrainBatchProducts({Names.ReadOnlySpan} inputs, {Names.ReadOnlySpan} targets, int rows, float learningRate)"))
         {
-            _w.Line(TrainingForwardDiffers ? "ForwardBatchTraining(inputs, rows);" : "ForwardBatch(inputs, rows, weightsPacked: false);");
+            _w.Line(TrainingForwardDiffers ? "ForwardBatchTraining(inputs, rows);" : _plan.SplitsPredictSamples ? "ForwardBatch(inputs, rows);" : "ForwardBatch(inputs, rows, weightsPacked: false);");
             Writer(Last).WriteStep(new Step(StepKind.Loss, Last.Number), new PassContext("inputs", "targets", "double loss = "));
             if (_plan.UpdatesInPlace)
             {

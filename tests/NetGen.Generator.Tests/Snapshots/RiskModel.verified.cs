@@ -252,7 +252,7 @@ namespace Samples.Tabular
                     if (count < chunk)
                     {
                         // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
-                        ForwardBatch(inputs, count, weightsPacked: false);
+                        ForwardBatch(inputs, count);
                         _layer4.BatchOutput(count).CopyTo(outputs);
                         return;
                     }
@@ -268,19 +268,18 @@ namespace Samples.Tabular
 
             /// <summary>
             /// Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.
-            /// <paramref name="weightsPacked"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-            private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
+            private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                // layer 1: A1 = LeakyReLU(0.2)(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first (once per call, not per chunk)
-                global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
-                // layer 2: Z2 = A1 W2^T + b2, then A2 = tanh(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
-                global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
-                // layer 3: Z3 = A2 W3^T + b3, with W3 packed as its transpose first (once per call, not per chunk)
-                global::NetGen.Internal.Dense<Layer3>.ForwardBatch(_parameters, _layer2.BatchOutput(rows), _layer3, rows, weightsPacked);
-                // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, with W4 packed as its transpose first (once per call, not per chunk)
-                global::NetGen.Internal.Dense<Layer4>.ForwardBatch(_parameters, _layer3.BatchOutput(rows), _layer4, rows, weightsPacked);
+                // layer 1: A1 = LeakyReLU(0.2)(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first
+                global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked: false);
+                // layer 2: Z2 = A1 W2^T + b2, then A2 = tanh(Z2) sample by sample, with W2 packed as its transpose first
+                global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked: false);
+                // layer 3: Z3 = A2 W3^T + b3, with W3 packed as its transpose first
+                global::NetGen.Internal.Dense<Layer3>.ForwardBatch(_parameters, _layer2.BatchOutput(rows), _layer3, rows, weightsPacked: false);
+                // layer 4: Z4 = A3 W4^T + b4, then A4 = sigmoid(Z4) sample by sample, with W4 packed as its transpose first
+                global::NetGen.Internal.Dense<Layer4>.ForwardBatch(_parameters, _layer3.BatchOutput(rows), _layer4, rows, weightsPacked: false);
             }
 
             /// <summary>
@@ -421,7 +420,7 @@ namespace Samples.Tabular
             [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
             private double TrainBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float learningRate)
             {
-                ForwardBatch(inputs, rows, weightsPacked: false);
+                ForwardBatch(inputs, rows);
                 // loss: E = -sum [T ln A4 + (1 - T) ln(1 - A4)] with A4 = sigmoid(Z4), computed from Z4; dE/dZ4 = A4 - T, for every sample
                 double loss = global::NetGen.Internal.OutputLoss<Layer4>.BinaryCrossEntropyBatch(_layer4, targets, rows);
                 // layer 4: dE/dA3 = dE/dZ4 W4, before W4 changes

@@ -207,7 +207,7 @@ namespace Samples
                 if (count < chunk)
                 {
                     // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
-                    ForwardBatch(inputs, count, weightsPacked: false);
+                    ForwardBatch(inputs, count);
                     _layer2.BatchOutput(count).CopyTo(outputs);
                     return;
                 }
@@ -223,15 +223,14 @@ namespace Samples
 
         /// <summary>
         /// Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.
-        /// <paramref name="weightsPacked"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows)
         {
-            // layer 1: Z1 = X [rows, InputSize] W1^T + b1, then A1 = tanh(Z1) sample by sample, with W1 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked);
-            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked);
+            // layer 1: Z1 = X [rows, InputSize] W1^T + b1, then A1 = tanh(Z1) sample by sample, with W1 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, _layer1, rows, weightsPacked: false);
+            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, _layer1.BatchOutput(rows), _layer2, rows, weightsPacked: false);
         }
 
         /// <summary>
@@ -356,7 +355,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
         private double TrainBatchProducts(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float learningRate)
         {
-            ForwardBatch(inputs, rows, weightsPacked: false);
+            ForwardBatch(inputs, rows);
             // loss: E = 1/2 sum (A2 - T)^2; dE/dZ2 = A2 (dE/dA2 - sum dE/dA2 A2) through the softmax, for every sample
             double loss = global::NetGen.Internal.OutputLoss<Layer2>.SquaredErrorBatch(_layer2, targets, rows);
             // layer 2: dE/dA1 = dE/dZ2 W2, before W2 changes, then dE/dZ1 = dE/dA1 * tanh'(Z1)

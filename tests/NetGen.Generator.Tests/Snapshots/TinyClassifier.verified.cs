@@ -183,7 +183,7 @@ namespace Samples.Embedded
                 if (count < chunk)
                 {
                     // fewer samples than the buffers hold: each layer's product split between the threads by units, each packing only its own
-                    ForwardBatch(inputs, count, weightsPacked: false, buffers);
+                    ForwardBatch(inputs, count, buffers);
                     buffers.layer2.BatchOutput(count).CopyTo(outputs);
                     return;
                 }
@@ -199,15 +199,14 @@ namespace Samples.Embedded
 
         /// <summary>
         /// Runs <paramref name="rows"/> samples through every layer as matrix products, leaving each layer's activations in its batch buffers.
-        /// <paramref name="weightsPacked"/>: the weights are as an earlier chunk of the same call packed them, so the products reuse that copy.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "VERSION")]
-        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, bool weightsPacked, ThreadBuffers buffers)
+        private void ForwardBatch(global::System.ReadOnlySpan<float> inputs, int rows, ThreadBuffers buffers)
         {
-            // layer 1: A1 = ReLU(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, buffers.layer1, rows, weightsPacked);
-            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, buffers.layer1.BatchOutput(rows), buffers.layer2, rows, weightsPacked);
+            // layer 1: A1 = ReLU(X [rows, InputSize] W1^T + b1) in one product, with W1 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer1>.ForwardBatch(_parameters, inputs, buffers.layer1, rows, weightsPacked: false);
+            // layer 2: Z2 = A1 W2^T + b2, then A2 = softmax(Z2) sample by sample, with W2 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer2>.ForwardBatch(_parameters, buffers.layer1.BatchOutput(rows), buffers.layer2, rows, weightsPacked: false);
         }
 
         /// <summary>

@@ -359,12 +359,12 @@ namespace Samples.Vision
             global::NetGen.Internal.Convolution<Layer3>.ForwardBatch(_parameters, _layer2.BatchOutput(rows), _layer3, rows);
             // layer 4, average pooling 6 × 3 × 3 → 6 × 2 × 2 of every sample: Z4[s, ch, r, c] = mean of A3[s, ch, r + u, c + v] for u, v < 2
             global::NetGen.Internal.Pooling<Layer4>.ForwardBatch(_layer3.BatchOutput(rows), _layer4, rows);
-            // layer 5: A5 = ReLU(A4 W5^T + b5) in one product, with W5 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, false);
+            // layer 5: A5 = ReLU(A4 W5^T + b5) in one product, with W5 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, weightsPacked: false);
             // layer 6, dropout in training: Z6 = M * A5, M drawn for every value of every sample, 0 with probability 0.25, else 1.3333334
             global::NetGen.Internal.Dropout<Layer6>.ForwardBatch(_layer5.BatchOutput(rows), _layer6, rows, training: true);
-            // layer 7: Z7 = A6 W7^T + b7, then A7 = softmax(Z7) sample by sample, with W7 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, false);
+            // layer 7: Z7 = A6 W7^T + b7, then A7 = softmax(Z7) sample by sample, with W7 packed as its transpose first
+            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, weightsPacked: false);
         }
 
         /// <summary>
@@ -383,11 +383,11 @@ namespace Samples.Vision
             // layer 4, average pooling 6 × 3 × 3 → 6 × 2 × 2 of every sample: Z4[s, ch, r, c] = mean of A3[s, ch, r + u, c + v] for u, v < 2
             global::NetGen.Internal.Pooling<Layer4>.ForwardBatch(_layer3.BatchOutput(rows), _layer4, rows);
             // layer 5: A5 = ReLU(A4 W5^T + b5) in one product, with W5 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, weightsPacked);
+            global::NetGen.Internal.Dense<Layer5>.ForwardBatch(_parameters, _layer4.BatchOutput(rows), _layer5, rows, weightsPacked: weightsPacked);
             // layer 6, dropout in inference: Z6 = A5
             global::NetGen.Internal.Dropout<Layer6>.ForwardBatch(_layer5.BatchOutput(rows), _layer6, rows, training: false);
             // layer 7: Z7 = A6 W7^T + b7, then A7 = softmax(Z7) sample by sample, with W7 packed as its transpose first (once per call, not per chunk)
-            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, weightsPacked);
+            global::NetGen.Internal.Dense<Layer7>.ForwardBatch(_parameters, _layer6.BatchOutput(rows), _layer7, rows, weightsPacked: weightsPacked);
         }
 
         /// <summary>Runs one sample forward, then back-propagates its loss and adds dLoss/dp into <see cref="Gradients"/>.</summary>
