@@ -1,6 +1,5 @@
 using System;
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace NetGen.Internal;
@@ -52,7 +51,7 @@ public sealed class SampleSplit<TState> : IParallelJob
     public void Run(TState state, ReadOnlySpan<float> inputs, Span<float> outputs, int bufferRows, int threads)
     {
         int count = inputs.Length / _inputSize;
-        int parts = Math.Clamp(Math.Min(threads, Math.Min(count, bufferRows)), 1, int.MaxValue);
+        int parts = Math.Max(1, Math.Min(threads, Math.Min(count, bufferRows)));
         if (parts == 1)
         {
             RunPart(state, inputs, outputs, bufferRow: 0, bufferRows);
