@@ -35,7 +35,7 @@ internal static class Planner
     /// Weights of a dense network up to which Predict's threads split its samples, each running its own through every
     /// layer from its own packed copy of the weights (2 MB; 784-256-256-256-10 has 334K): no thread waits for another
     /// between layers, the small layers and the softmax run in parallel too, and no thread reads lines another core
-    /// wrote. On two cores of a Zen 5 VM, Predict of 1,024 ran 1.9-2.0x one thread against 1.65-1.75x with each layer's
+    /// wrote. On two cores of a Zen 5 VM, Predict of 1,024 ran 1.85-1.9x one thread against 1.65-1.75x with each layer's
     /// product split by units. Larger networks split each product by units: a copy of 784-1024-1024-10's weights per
     /// thread (7 MB) would leave each core streaming all of them, where split it streams half (1.9x already).
     /// </summary>
