@@ -177,7 +177,7 @@ internal sealed partial class NetworkWriter
     /// <summary>The rest of Predict where the threads split its samples, each running its own through every layer.</summary>
     private void WritePredictSplittingSamples()
     {
-        long multiplyAdds = Model.Layers.OfType<DenseLayerModel>().Sum(layer => (long)layer.WeightCount);
+        long multiplyAdds = Model.DenseWeights;
         _w.Line($"const int chunk = {Names.PredictChunk};");
         _w.Line($"{Names.BuffersOwner(_plan)}EnsureBatchCapacity(global::System.Math.Min(count, chunk));");
         ChoosingThreads(true, "Predict", "count", () =>

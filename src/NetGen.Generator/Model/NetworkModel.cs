@@ -44,6 +44,9 @@ internal sealed record NetworkModel(
 
     /// <summary>The layers that hold parameters, in order.</summary>
     public IEnumerable<ParameterLayerModel> ParameterLayers() => Layers.OfType<ParameterLayerModel>();
+
+    /// <summary>The weights of the dense layers: the multiply-adds of one sample's pass through them.</summary>
+    public long DenseWeights => Layers.OfType<DenseLayerModel>().Sum(layer => (long)layer.WeightCount);
 }
 
 /// <summary>A type the network class is nested in.</summary>

@@ -146,7 +146,7 @@ internal static class Planner
         // Predict's threads split the samples, each running its own through every layer, where every layer is dense (or
         // dropout, which passes its input through in inference) and each thread's own copy of the weights stays small
         bool splitsSamples = model.Layers.All(layer => layer is DenseLayerModel or DropoutLayerModel)
-            && model.Layers.OfType<DenseLayerModel>().Sum(Weights) <= SampleSplitWeights;
+            && model.DenseWeights <= SampleSplitWeights;
         List<Step> predictRows = splitsSamples ? [.. numbers.Select(n => new Step(StepKind.ForwardRows, n))] : [];
 
         return new NetworkPlan(

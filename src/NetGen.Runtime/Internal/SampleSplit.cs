@@ -52,12 +52,6 @@ public sealed class SampleSplit<TState> : IParallelJob
     {
         int count = inputs.Length / _inputSize;
         int parts = Math.Max(1, Math.Min(threads, Math.Min(count, bufferRows)));
-        if (parts == 1)
-        {
-            RunPart(state, inputs, outputs, bufferRow: 0, bufferRows);
-            return;
-        }
-
         _state = state;
         _count = count;
         _bufferRows = bufferRows;
@@ -76,12 +70,12 @@ public sealed class SampleSplit<TState> : IParallelJob
     /// Part <paramref name="part"/> of <paramref name="parts"/>: slices of the samples, each claimed when the last is done, in the
     /// part's own rows of the buffers. A helper the OS deschedules holds up at most the slice it is running; the others
     /// go to whoever is running (on a 2-core Zen 5 VM with one core kept busy, fixed halves made 784-128-10's Predict of
-    /// 1,024 on two threads 4-8% slower than on one, in mean time).
+    /// 1,024 on two threads 4-8% slower than on one, in mean time). A thread alone takes as many as the buffers hold.
     /// </summary>
     unsafe void IParallelJob.RunPart(int part, int parts, nint first, nint second)
     {
         int bufferRows = _bufferRows / parts; // at least 1: there are no more parts than rows
-        int slice = Math.Min(bufferRows, MaxSlice);
+        int slice = parts == 1 ? bufferRows : Math.Min(bufferRows, MaxSlice);
         int bufferRow = part * bufferRows;
         bool packed = false;
         for (int start = Interlocked.Add(ref _claimed, slice) - slice; start < _count; start = Interlocked.Add(ref _claimed, slice) - slice)
@@ -91,17 +85,6 @@ public sealed class SampleSplit<TState> : IParallelJob
             var outputs = new Span<float>((float*)second + ((nint)start * _outputSize), rows * _outputSize);
             _forward(_state, inputs, outputs, bufferRow, rows, weightsPacked: packed);
             packed = true;
-        }
-    }
-
-    /// <summary>The samples of <paramref name="inputs"/>, <paramref name="bufferRows"/> at a time, through rows from <paramref name="bufferRow"/> on.</summary>
-    private void RunPart(TState state, ReadOnlySpan<float> inputs, Span<float> outputs, int bufferRow, int bufferRows)
-    {
-        int count = inputs.Length / _inputSize;
-        for (int start = 0; start < count; start += bufferRows)
-        {
-            int rows = Math.Min(bufferRows, count - start);
-            _forward(state, inputs.Slice(start * _inputSize, rows * _inputSize), outputs.Slice(start * _outputSize, rows * _outputSize), bufferRow, rows, weightsPacked: start > 0);
         }
     }
 }
