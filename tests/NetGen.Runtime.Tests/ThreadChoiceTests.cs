@@ -16,7 +16,7 @@ public sealed class ThreadChoiceTests
     /// <summary>A machine as the choice sees it: the cost of a call, given the way it runs and how many calls ran that way since the last change.</summary>
     private delegate double Machine(bool alone, int callsSinceChange);
 
-    /// <summary>The calls of a run: how many ran alone, how many shared, and what they cost in all.</summary>
+    /// <summary>The calls of a run: how many ran alone, how many shared, what they cost in all, and the way chosen at its end (a trial may be under way).</summary>
     private sealed record Run(int Alone, int Shared, double Ticks, bool EndsAlone);
 
     private static Run Simulate(ref ThreadChoice choice, Machine machine, int calls)
@@ -43,7 +43,7 @@ public sealed class ThreadChoiceTests
             choice.Note((long)Math.Round(cost), 1);
         }
 
-        return new Run(alone, shared, ticks, choice.Alone);
+        return new Run(alone, shared, ticks, choice.ChosenAlone);
     }
 
     [Fact]
@@ -109,6 +109,25 @@ public sealed class ThreadChoiceTests
             int faster = sharingWins ? run.Shared : run.Alone;
             Assert.True(faster > 75_000, $"spell {spell}: {faster} of 100,000 calls the faster way");
         }
+    }
+
+    /// <summary>
+    /// On a machine whose other core is kept busy, sharing a call costs much more than running it alone (the wide
+    /// network's per-sample training: 1.45x, one call a window). Such a verdict is not noise, so the trials space out
+    /// faster than after a narrow one, and few of the first calls pay for them.
+    /// </summary>
+    [Fact]
+    public void A_decisive_verdict_spaces_the_trials_out_faster_than_a_narrow_one()
+    {
+        var busy = new ThreadChoice(Window);
+        Run decisive = Simulate(ref busy, (alone, _) => alone ? Window : 1.45 * Window, calls: 300);
+        var narrow = new ThreadChoice(Window);
+        Run close = Simulate(ref narrow, (alone, _) => alone ? Window : 1.1 * Window, calls: 300);
+
+        Assert.True(decisive.EndsAlone);
+        Assert.True(close.EndsAlone);
+        Assert.True(decisive.Shared < close.Shared, $"{decisive.Shared} calls shared after decisive verdicts, {close.Shared} after narrow ones");
+        Assert.InRange(decisive.Shared, ThreadChoice.FirstPeriod, ThreadChoice.FirstPeriod + (2 * ThreadChoice.LeastWindows));
     }
 
     [Fact]
