@@ -74,6 +74,14 @@ public partial class PaddedRowsNet;
 public partial class PackedInputsNet;
 
 /// <summary>
+/// Adam on a first layer large enough (300 x 260 weights) that the gradient product, which Adam's step reads
+/// (not SGD's fused update), packs X in panels, the last one 12 inputs and 4 lanes of padding.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy, Optimizer = Optimizer.Adam)]
+[Input(300)] [Dense(260)] [ReLU] [Dense(4)] [Softmax]
+public partial class AdamPackedInputsNet;
+
+/// <summary>
 /// A later layer large enough (512 x 512 weights) that per-sample SGD splits its forward pass and its step
 /// between cores by rows of W, summing dE/dx over blocks of 64 rows; the first layer, 8 x 512, is too small to
 /// split its own.

@@ -39,6 +39,44 @@ public sealed class ThreadingTests
     }
 
     /// <summary>
+    /// Where the weight-gradient product packs X in panels, each thread packs its own copy, a helper into a buffer it
+    /// keeps across calls and networks: batches of changing sizes (the buffers grow, a smaller batch leaves stale
+    /// values past its last panel) must still give one thread's bits, through SGD's fused update and through the
+    /// gradients Adam reads.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(PackedInputsNet))]
+    [InlineData(nameof(MnistNet))]
+    [InlineData(nameof(AdamPackedInputsNet))]
+    public void Batches_of_changing_sizes_give_the_same_parameters_on_any_number_of_threads(string name)
+    {
+        Func<int, INetwork> create = name == nameof(AdamPackedInputsNet) ? seed => new AdamPackedInputsNet(seed) : NetworkCases.Get(name).Create;
+        float[] Train(int threads)
+        {
+            using var split = new EverySplit(threads);
+            INetwork network = create(5);
+            var random = new Random(11);
+            foreach (int batch in (int[])[150, 37, 260, 64, 150])
+            {
+                float[] inputs = [.. Enumerable.Range(0, batch * network.InputSize).Select(_ => (random.NextSingle() * 2) - 1)];
+                var targets = new float[batch * network.OutputSize];
+                for (int s = 0; s < batch; s++)
+                {
+                    targets[(s * network.OutputSize) + random.Next(network.OutputSize)] = 1;
+                }
+
+                network.TrainBatch(inputs, targets, 0.02f);
+            }
+
+            return network.Parameters.ToArray();
+        }
+
+        float[] one = Train(1);
+        Assert.Equal(one, Train(2));
+        Assert.Equal(one, Train(3));
+    }
+
+    /// <summary>
     /// A large layer's one-sample forward product, and with SGD the fused update of W1 in per-sample
     /// training and a later large layer's update (by rows of W, dE/dx over fixed blocks of rows), are shared between threads while helpers are awake.
     /// </summary>
