@@ -7,7 +7,7 @@ using System.Threading;
 namespace NetGen.Measure;
 
 /// <summary>
-/// Predict of 1,024 samples (or per-sample SGD on 64 samples: TrainSequential), call after call, while
+/// Predict of 1,024 samples (or per-sample SGD on 64 samples, TrainSequential, or TrainBatch of 64 or 256), call after call, while
 /// other threads keep every core busy: the distribution of the calls' times shows whether a call waits
 /// for a helper the OS has descheduled.
 /// </summary>
@@ -24,7 +24,9 @@ internal static class Loaded
         {
             "predict-1024" => () => network.Predict(inputs, outputs),
             "train-sequential-64" => () => network.TrainSequential(inputs.AsSpan(0, 64 * network.InputSize), targets.AsSpan(0, 64 * network.OutputSize), 1e-4f),
-            _ => throw new ArgumentException($"--operation must be predict-1024 or train-sequential-64, not '{operation}'"),
+            "train-batch-64" => () => network.TrainBatch(inputs.AsSpan(0, 64 * network.InputSize), targets.AsSpan(0, 64 * network.OutputSize), 1e-4f),
+            "train-batch-256" => () => network.TrainBatch(inputs.AsSpan(0, 256 * network.InputSize), targets.AsSpan(0, 256 * network.OutputSize), 1e-4f),
+            _ => throw new ArgumentException($"--operation must be predict-1024, train-sequential-64, train-batch-64 or train-batch-256, not '{operation}'"),
         };
 
         using var stop = new CancellationTokenSource();

@@ -35,7 +35,7 @@ var latency = new Command("latency", "Per-call time distribution of Forward, Tra
 latency.SetAction(p => Latency.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(calls)));
 
 var busy = new Option<int>("--busy") { Description = "Threads that keep cores busy meanwhile", DefaultValueFactory = _ => Environment.ProcessorCount };
-var operation = new Option<string>("--operation") { Description = "predict-1024 or train-sequential-64 (per-sample SGD on 64 samples)", DefaultValueFactory = _ => "predict-1024" };
+var operation = new Option<string>("--operation") { Description = "predict-1024, train-sequential-64 (per-sample SGD on 64 samples), train-batch-64 or train-batch-256", DefaultValueFactory = _ => "predict-1024" };
 var loaded = new Command("loaded", "Predict of 1,024 samples (or --operation) while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls, operation };
 loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls), p.GetValue(operation)!));
 

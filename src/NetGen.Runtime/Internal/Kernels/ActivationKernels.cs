@@ -113,10 +113,11 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     }
 
     /// <summary>Softmax of one row, stable: subtracting max z leaves it unchanged and keeps e^z finite.</summary>
-    // Left to tiered compilation: compiled fully optimised from the first call (AggressiveOptimization, or inlined into
-    // Activate), its steady state lost the tier-1 code's profile-guided inlining of Vector128/512.Exp, and 4-16-3's
-    // Forward went from 31.5-32.3 to 35-38 ns on a Zen 5. The price: where the runtime sees one processor, the first
-    // seconds of a batch Predict run at tier 0 here (784-128-10: 460,000 samples/s over the first 2 s, 960,000 warm).
+    // Fully optimised from its first call, with e^z inlined (VectorExp): left to tiered compilation, where the runtime
+    // sees one processor the first seconds of a batch Predict ran at tier 0 here (784-128-10: 460,000 samples/s over
+    // the first 2 s, 960,000 warm); the BCL's Vector512.Exp, inlined only by tier 1's profile, cost 4-16-3's Forward 10%
+    // as a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Softmax(ref float z, ref float a)
     {
 #if NET9_0_OR_GREATER
@@ -152,9 +153,9 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
 #if NET9_0_OR_GREATER
     /// <summary>
     /// Softmax of a row of up to four values in one 128-bit vector: no calls, where TensorPrimitives would take
-    /// e^z one value at a time (its vectors start at four). The same math as Softmax's general path, e^(z - max) through
-    /// Vector128.Exp (the polynomial of TensorPrimitives' vectors), each times 1 / sum. From .NET 9, which has
-    /// Vector128.Exp; the net8.0 build keeps the general path.
+    /// e^z one value at a time (its vectors start at four). The same math as Softmax's general path, e^(z - max) (through
+    /// <see cref="VectorExp"/>), each times 1 / sum. From .NET 9, which has the vector operations it needs; the net8.0
+    /// build keeps the general path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SoftmaxInOneVector(ref float z, ref float a)
@@ -173,7 +174,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
         Vector128<float> max = Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
         max = Max(max, Vector128.Shuffle(max, Vector128.Create(2, 3, 0, 1)));
         Vector128<float> inRow = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(TLayer.Units)).AsSingle();
-        Vector128<float> e = Vector128.Exp(v - max) & inRow;
+        Vector128<float> e = VectorExp.Exp(v - max) & inRow;
         Vector128<float> sum = e + Vector128.Shuffle(e, Vector128.Create(1, 0, 3, 2));
         sum += Vector128.Shuffle(sum, Vector128.Create(2, 3, 0, 1));
         Vector128<float> y = e * (Vector128<float>.One / sum);
@@ -202,8 +203,8 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
     /// <summary>
     /// Softmax of a row of 5 to 16 values in one 512-bit vector, loaded and stored through a mask: four
     /// TensorPrimitives calls on ten values (784-128-10's output) cost more than their arithmetic. The same math as
-    /// the general path, e^(z - max) through Vector512.Exp (the polynomial of TensorPrimitives' vectors), each
-    /// times 1 / sum; the sum is Vector512.Sum's, so a row's bits are its own on every path that calls this.
+    /// the general path, e^(z - max) (through <see cref="VectorExp"/>), each times 1 / sum; the sum is Vector512.Sum's,
+    /// so a row's bits are its own on every path that calls this.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SoftmaxInOne512(ref float z, ref float a)
@@ -216,7 +217,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
-        Vector512<float> e = Vector512.Exp(v - max) & FirstLanes.Mask512(TLayer.Units);
+        Vector512<float> e = VectorExp.Exp(v - max) & FirstLanes.Mask512(TLayer.Units);
         FirstLanes.Store512(e * (1f / Vector512.Sum(e)), ref a, TLayer.Units);
 
         static Vector512<float> Max(Vector512<float> x, Vector512<float> y) => Vector512.ConditionalSelect(Vector512.GreaterThan(y, x), y, x);
