@@ -34,6 +34,8 @@ internal static class Networks
         ["mlp512x256-adam"] = seed => new Mlp512x256Adam(seed),
         ["4-16-3"] = seed => new Shape4x16x3(seed),
         ["784-128-10"] = seed => new Mlp128(seed),
+        ["784-128-10-sigmoid"] = seed => new Mlp128Sigmoid(seed),
+        ["784-128-10-tanh"] = seed => new Mlp128Tanh(seed),
         ["784-256-256-256-10"] = seed => new Shape784x256x3(seed),
         ["784-1024-1024-10"] = seed => new Shape784x1024x2(seed),
         ["cnn"] = seed => new LeNet(seed),
@@ -139,3 +141,13 @@ public partial class Shape784x256x3;
 [Network(Loss = Loss.CrossEntropy)]
 [Input(784)] [Dense(1024)] [ReLU] [Dense(1024)] [ReLU] [Dense(10)] [Softmax]
 public partial class Shape784x1024x2;
+
+/// <summary>784-128-10 with a sigmoid hidden layer: the activations that need e^z.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)] [Dense(128)] [Sigmoid] [Dense(10)] [Softmax]
+public partial class Mlp128Sigmoid;
+
+/// <summary>784-128-10 with a tanh hidden layer.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)] [Dense(128)] [Tanh] [Dense(10)] [Softmax]
+public partial class Mlp128Tanh;

@@ -104,6 +104,14 @@ internal readonly struct Soft16 : ISimd<Lanes16>
 
     public static Vector128<float> Sum4(Lanes16 a, Lanes16 b, Lanes16 c, Lanes16 d) => Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
 
+    public static Lanes16 FusedMultiplyAdd(Lanes16 a, Lanes16 b, Lanes16 c) => MultiplyAdd(a, b, c);
+
+    public static Lanes16 Round(Lanes16 x) => Zip(x, x, (a, _) => MathF.Round(a));
+
+    public static Lanes16 LessThan(Lanes16 a, Lanes16 b) => Zip(a, b, (x, y) => x < y ? 1f : 0f);
+
+    public static Lanes16 ScaleByPowerOfTwo(Lanes16 x, Lanes16 n) => Zip(x, n, (a, k) => a * BitConverter.Int32BitsToSingle(((int)k + 127) << 23));
+
     private static Lanes16 Zip(Lanes16 a, Lanes16 b, Func<float, float, float> f)
     {
         Lanes16 r = default;

@@ -100,7 +100,12 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
 
                 return;
             default:
-                // sigmoid and tanh need e^z: MathF, one value at a time, whatever the SIMD width
+#if NET9_0_OR_GREATER
+                // sigmoid and tanh: e^z in vectors (VectorExp), the same bits at every width
+                Elementwise.Map<TSimd, TVector, Activate<TLayer>>(ref z, ref z, ref a, (nint)rows * TLayer.Units);
+                return;
+#else
+                // sigmoid and tanh need e^z: MathF, one value at a time, whatever the SIMD width (.NET 8's build)
                 nint count = (nint)rows * TLayer.Units;
                 for (nint k = 0; k < count; k++)
                 {
@@ -109,6 +114,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
                 }
 
                 return;
+#endif
         }
     }
 
@@ -174,7 +180,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
         Vector128<float> max = Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
         max = Max(max, Vector128.Shuffle(max, Vector128.Create(2, 3, 0, 1)));
         Vector128<float> inRow = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(TLayer.Units)).AsSingle();
-        Vector128<float> e = VectorExp.Exp(v - max) & inRow;
+        Vector128<float> e = VectorExp.Exp<Simd128, Vector128<float>>(v - max) & inRow;
         Vector128<float> sum = e + Vector128.Shuffle(e, Vector128.Create(1, 0, 3, 2));
         sum += Vector128.Shuffle(sum, Vector128.Create(2, 3, 0, 1));
         Vector128<float> y = e * (Vector128<float>.One / sum);
@@ -217,7 +223,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
         max = Max(max, Vector512.Shuffle(max, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
-        Vector512<float> e = VectorExp.Exp(v - max) & FirstLanes.Mask512(TLayer.Units);
+        Vector512<float> e = VectorExp.Exp<Simd512, Vector512<float>>(v - max) & FirstLanes.Mask512(TLayer.Units);
         FirstLanes.Store512(e * (1f / Vector512.Sum(e)), ref a, TLayer.Units);
 
         static Vector512<float> Max(Vector512<float> x, Vector512<float> y) => Vector512.ConditionalSelect(Vector512.GreaterThan(y, x), y, x);

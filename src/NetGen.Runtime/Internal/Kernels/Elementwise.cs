@@ -67,7 +67,7 @@ internal static class Elementwise
     }
 }
 
-/// <summary>a = act(z) for the activations computed lane by lane (identity, ReLU, LeakyReLU): x = z.</summary>
+/// <summary>a = act(z) for the activations computed lane by lane (identity, ReLU, LeakyReLU; sigmoid and tanh from .NET 9): x = z.</summary>
 internal readonly struct Activate<TLayer> : IElementwise
     where TLayer : struct, ILayer
 {
@@ -81,6 +81,12 @@ internal readonly struct Activate<TLayer> : IElementwise
             Activation.ReLU => TSimd.Max(x, TSimd.Zero),
             // LeakyReLU: z > 0 ? z : alpha z
             Activation.LeakyReLU => TSimd.SelectPositive(x, x, TSimd.Multiply(x, TSimd.Broadcast(TLayer.Alpha))),
+#if NET9_0_OR_GREATER
+            // sigmoid: 1 / (1 + e^-z)
+            Activation.Sigmoid => VectorExp.Sigmoid<TSimd, TVector>(x),
+            // tanh z
+            Activation.Tanh => VectorExp.Tanh<TSimd, TVector>(x),
+#endif
             _ => x,
         };
 }

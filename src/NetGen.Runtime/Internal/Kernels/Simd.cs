@@ -63,6 +63,20 @@ internal interface ISimd<TVector>
     /// shuffles of each level instead of running four horizontal sums.
     /// </summary>
     static abstract Vector128<float> Sum4(TVector a, TVector b, TVector c, TVector d);
+
+#if NET9_0_OR_GREATER
+    /// <summary>a * b + c rounded once, at every width and on every machine (in software where the CPU has no FMA), so that a lane's bits do not depend on the width: the operations of <see cref="VectorExp"/>.</summary>
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>To the nearest integer, halves to even.</summary>
+    static abstract TVector Round(TVector x);
+
+    /// <summary>The mask of the lanes where <paramref name="a"/> &lt; <paramref name="b"/> (false where either is NaN).</summary>
+    static abstract TVector LessThan(TVector a, TVector b);
+
+    /// <summary>x 2^n, for integral n from -126 to 127 (n + 127 written into a float's exponent bits).</summary>
+    static abstract TVector ScaleByPowerOfTwo(TVector x, TVector n);
+#endif
 }
 
 /// <summary>The first two levels of <see cref="ISimd{TVector}.Sum4"/> within each 128-bit block, at every width.</summary>
@@ -169,6 +183,20 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
         Vector512<float> halves = blocks + Avx512F.Shuffle4x128(blocks, blocks, 0b10_11_00_01);
         return halves.GetLower().GetLower() + halves.GetUpper().GetLower();
     }
+
+#if NET9_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Round(Vector512<float> x) => Vector512.Round(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LessThan(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ScaleByPowerOfTwo(Vector512<float> x, Vector512<float> n) => x * Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+#endif
 }
 
 /// <summary>256-bit vectors: 8 floats.</summary>
@@ -238,6 +266,20 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
         Vector256<float> blocks = PairwiseSums.Blocks(a, b, c, d);
         return blocks.GetLower() + blocks.GetUpper();
     }
+
+#if NET9_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Round(Vector256<float> x) => Vector256.Round(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LessThan(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ScaleByPowerOfTwo(Vector256<float> x, Vector256<float> n) => x * Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+#endif
 }
 
 /// <summary>128-bit vectors: 4 floats. Also the path of x86 machines without AVX2 and of Arm64.</summary>
@@ -300,6 +342,20 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) =>
         Sse.IsSupported ? PairwiseSums.Blocks(a, b, c, d) : Vector128.Create(Sum(a), Sum(b), Sum(c), Sum(d));
+
+#if NET9_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FusedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Round(Vector128<float> x) => Vector128.Round(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LessThan(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ScaleByPowerOfTwo(Vector128<float> x, Vector128<float> n) => x * Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+#endif
 }
 
 /// <summary>Plain scalar code, one float at a time: machines without SIMD, and the debugger-friendly option.</summary>
@@ -354,4 +410,18 @@ internal readonly struct Scalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(float a, float b, float c, float d) => Vector128.Create(a, b, c, d);
+
+#if NET9_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float FusedMultiplyAdd(float a, float b, float c) => System.MathF.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Round(float x) => System.MathF.Round(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LessThan(float a, float b) => a < b ? 1f : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScaleByPowerOfTwo(float x, float n) => x * System.BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+#endif
 }
