@@ -102,7 +102,7 @@ internal static class ActivationKernels<TLayer, TSimd, TVector>
             default:
 #if NET9_0_OR_GREATER
                 // sigmoid and tanh: e^z in vectors (VectorExp), the same bits at every width
-                Elementwise.Map<TSimd, TVector, Activate<TLayer>>(ref z, ref z, ref a, (nint)rows * TLayer.Units);
+                Elementwise.Map<TSimd, TVector, ActivateThroughExp<TLayer>>(ref z, ref z, ref a, (nint)rows * TLayer.Units);
                 return;
 #else
                 // sigmoid and tanh need e^z: MathF, one value at a time, whatever the SIMD width (.NET 8's build)

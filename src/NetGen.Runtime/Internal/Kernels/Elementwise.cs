@@ -67,7 +67,7 @@ internal static class Elementwise
     }
 }
 
-/// <summary>a = act(z) for the activations computed lane by lane (identity, ReLU, LeakyReLU; sigmoid and tanh from .NET 9): x = z.</summary>
+/// <summary>a = act(z) for the activations computed lane by lane (identity, ReLU, LeakyReLU): x = z.</summary>
 internal readonly struct Activate<TLayer> : IElementwise
     where TLayer : struct, ILayer
 {
@@ -81,15 +81,28 @@ internal readonly struct Activate<TLayer> : IElementwise
             Activation.ReLU => TSimd.Max(x, TSimd.Zero),
             // LeakyReLU: z > 0 ? z : alpha z
             Activation.LeakyReLU => TSimd.SelectPositive(x, x, TSimd.Multiply(x, TSimd.Broadcast(TLayer.Alpha))),
-#if NET9_0_OR_GREATER
-            // sigmoid: 1 / (1 + e^-z)
-            Activation.Sigmoid => VectorExp.Sigmoid<TSimd, TVector>(x),
-            // tanh z
-            Activation.Tanh => VectorExp.Tanh<TSimd, TVector>(x),
-#endif
             _ => x,
         };
 }
+
+#if NET9_0_OR_GREATER
+/// <summary>
+/// a = act(z) for the activations built on e^z (sigmoid, tanh): x = z. Apart from <see cref="Activate{TLayer}"/>, which
+/// the batch product's epilogue inlines: in the IL the JIT weighs against its inlining budget, these cases made the
+/// product's stores calls, and a process that sees one processor ran them at tier 0 for its first seconds.
+/// </summary>
+internal readonly struct ActivateThroughExp<TLayer> : IElementwise
+    where TLayer : struct, ILayer
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Apply<TSimd, TVector>(TVector x, TVector y, TVector p, TVector q)
+        where TSimd : struct, ISimd<TVector>
+        where TVector : struct =>
+        TLayer.Activation == Activation.Sigmoid
+            ? VectorExp.Sigmoid<TSimd, TVector>(x) // 1 / (1 + e^-z)
+            : VectorExp.Tanh<TSimd, TVector>(x);
+}
+#endif
 
 /// <summary>dE/dz = dE/da * act'(z), with act' written in terms of the output a: x = a, y = dE/da.</summary>
 internal readonly struct TimesDerivative<TLayer> : IElementwise
