@@ -96,6 +96,17 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
         string activation = plan.Layer.Activation == ActivationKind.Identity ? string.Empty : $", {n.A} = {act}({n.Z})";
         string sharing = step.Share && plan.SharesSample ? $" (rows of {n.W} shared between cores while helper threads are awake)" : string.Empty;
         string decay = plan.DecaysWeights ? $", each weight times 1 - lr {Names.WeightDecay} first" : string.Empty;
+
+        // the math of a batch forward product: X W^T + b over the rows of the first layer's input (named firstInput) or of
+        // the previous layer's activations, the activation fused into it or applied after
+        string BatchProduct(string firstInput)
+        {
+            string rows = step.Layer == 1 ? firstInput : Names.Layer(step.Layer - 1, Plan).A.ToUpperInvariant();
+            return plan.FusesActivation
+                ? $"{n.A.ToUpperInvariant()} = {act}({rows} {n.W}^T + {n.B}) in one product"
+                : $"{n.Z.ToUpperInvariant()} = {rows} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
+        }
+
         switch (step.Kind)
         {
             case StepKind.Forward when pass.Output is not null && step.Layer == Plan.Last.Number:
@@ -146,21 +157,13 @@ internal sealed class DenseLayerWriter(SourceWriter writer, NetworkPlan plan) : 
                 break;
 
             case StepKind.ForwardBatch:
-                string rowsOfX = step.Layer == 1 ? $"X [rows, {Names.InputSize}]" : Names.Layer(step.Layer - 1, Plan).A.ToUpperInvariant();
-                string product = plan.FusesActivation
-                    ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfX} {n.W}^T + {n.B}) in one product"
-                    : $"{n.Z.ToUpperInvariant()} = {rowsOfX} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
                 string once = pass.WeightsPacked == "false" ? string.Empty : " (once per call, not per chunk)";
-                Comment($"layer {step.Layer}: {product}, with {n.W} packed as its transpose first{once}");
+                Comment($"layer {step.Layer}: {BatchProduct($"X [rows, {Names.InputSize}]")}, with {n.W} packed as its transpose first{once}");
                 W.Line($"{dense}.ForwardBatch({Names.Parameters}, {batchInput}, {n.Workspace}, rows, weightsPacked: {pass.WeightsPacked});");
                 break;
 
             case StepKind.ForwardRows:
-                string rowsOfInput = step.Layer == 1 ? "X" : Names.Layer(step.Layer - 1, Plan).A.ToUpperInvariant();
-                string rowsProduct = plan.FusesActivation
-                    ? $"{n.A.ToUpperInvariant()} = {act}({rowsOfInput} {n.W}^T + {n.B}) in one product"
-                    : $"{n.Z.ToUpperInvariant()} = {rowsOfInput} {n.W}^T + {n.B}" + (activation.Length == 0 ? string.Empty : $", then {n.A.ToUpperInvariant()} = {act}({n.Z.ToUpperInvariant()}) sample by sample");
-                Comment($"layer {step.Layer}: {rowsProduct}, for these rows, with {n.W} packed as its transpose first (by each thread into its own copy, once per call)");
+                Comment($"layer {step.Layer}: {BatchProduct("X")}, for these rows, with {n.W} packed as its transpose first (by each thread into its own copy, once per call)");
                 string rowsInput = step.Layer == 1 ? pass.Input : Names.Layer(step.Layer - 1, Plan).BatchRows;
                 W.Line($"{dense}.ForwardRows({Names.Parameters}, {rowsInput}, {n.Workspace}, bufferRow, rows, weightsPacked);");
                 break;
