@@ -58,17 +58,32 @@ public static partial class Dense<TLayer>
     public static void ForwardRows(float[] parameters, ReadOnlySpan<float> x, DenseWorkspace<TLayer> layer, int bufferRow, int rows, bool weightsPacked)
     {
         // the calling thread packs into the layer's own copy, a helper of the pool into one it keeps for this layer
-        ref float packed = ref WorkerPool.OnHelperThread ? ref (t_packed ??= new AlignedBuffer(TLayer.Inputs * DenseWorkspace<TLayer>.PackedUnits)).Start : ref layer.Packed;
+        ref float packed = ref WorkerPool.OnHelperThread ? ref KeptByHelper(ref t_packed, TLayer.Inputs * DenseWorkspace<TLayer>.PackedUnits).Start : ref layer.Packed;
+        nint offset = (nint)bufferRow * TLayer.Units;
+        ForwardProduct(parameters, ref MemoryMarshal.GetReference(x), layer, ref packed, offset, rows, 0, TLayer.Units, weightsPacked);
+        if (!TLayer.FusesActivation && (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation))
+        {
+            Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), rows);
+        }
+    }
+
+    /// <summary>
+    /// Z = X W^T + b (and A = act(Z) where the product fuses it) for units [<paramref name="start"/>, <paramref name="start"/> +
+    /// <paramref name="count"/>) of <paramref name="rows"/> samples, into the batch buffers from <paramref name="offset"/> floats
+    /// on (the start of a row): W's panels of those units packed into <paramref name="packed"/> first, unless <paramref name="weightsPacked"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardProduct(float[] parameters, ref float x, DenseWorkspace<TLayer> layer, ref float packed, nint offset, int rows, int start, int count, bool weightsPacked)
+    {
         ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
         if (!weightsPacked)
         {
-            PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref packed, 0, TLayer.Units);
+            PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref packed, start, count);
         }
 
-        nint offset = (nint)bufferRow * TLayer.Units;
         var product = new Product
         {
-            A = ref MemoryMarshal.GetReference(x),
+            A = ref x,
             ARow = TLayer.Inputs,
             AStep = 1,
             B = ref packed,
@@ -78,15 +93,25 @@ public static partial class Dense<TLayer>
             Bias = ref Unsafe.Add(ref p, TLayer.BiasOffset),
             Rows = rows,
             Columns = TLayer.Units,
-            ColumnStart = 0,
-            ColumnEnd = TLayer.Units,
+            ColumnStart = start,
+            ColumnEnd = start + count,
             Steps = TLayer.Inputs,
         };
         RunProduct<ForwardEpilogue<TLayer>>(ref product);
-        if (!TLayer.FusesActivation && (TLayer.Activation != Activation.Identity || TLayer.KeepsPreActivation))
+    }
+
+    /// <summary>
+    /// A buffer of at least <paramref name="length"/> floats that a helper thread of the pool keeps in <paramref name="slot"/>
+    /// (thread-static) while it lives, across calls and networks: made, or made larger, only when a call needs more.
+    /// </summary>
+    private static AlignedBuffer KeptByHelper(ref AlignedBuffer? slot, int length)
+    {
+        if (slot is not { } buffer || buffer.Length < length)
         {
-            Activate(ref Unsafe.Add(ref layer.BatchZ, offset), ref Unsafe.Add(ref layer.BatchA, offset), rows);
+            slot = buffer = new AlignedBuffer(length);
         }
+
+        return buffer;
     }
 
     /// <summary>
@@ -284,29 +309,7 @@ public static partial class Dense<TLayer>
                 return;
             }
 
-            ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);
-            if (!weightsPacked)
-            {
-                PanelPacking.Pack(ref Unsafe.Add(ref p, TLayer.WeightOffset), TLayer.Inputs, ref layer.Packed, start, count);
-            }
-
-            var product = new Product
-            {
-                A = ref input,
-                ARow = TLayer.Inputs,
-                AStep = 1,
-                B = ref layer.Packed,
-                BPanels = true,
-                C = ref layer.BatchZ,
-                CRow = TLayer.Units,
-                Bias = ref Unsafe.Add(ref p, TLayer.BiasOffset),
-                Rows = rows,
-                Columns = TLayer.Units,
-                ColumnStart = start,
-                ColumnEnd = start + count,
-                Steps = TLayer.Inputs,
-            };
-            RunProduct<ForwardEpilogue<TLayer>>(ref product);
+            ForwardProduct(parameters, ref input, layer, ref layer.Packed, 0, rows, start, count, weightsPacked);
         }
     }
 
@@ -387,14 +390,9 @@ public static partial class Dense<TLayer>
             return ref layer.PackedInputRows;
         }
 
-        int length = layer.BatchCapacity * DenseWorkspace<TLayer>.PackedInputs;
-        if (t_packedInputs is not { } own || own.Length < length)
-        {
-            t_packedInputs = own = new AlignedBuffer(length);
-        }
-
-        PanelPacking.PackRows(ref x, TLayer.Inputs, rows, ref own.Start);
-        return ref own.Start;
+        ref float own = ref KeptByHelper(ref t_packedInputs, layer.BatchCapacity * DenseWorkspace<TLayer>.PackedInputs).Start;
+        PanelPacking.PackRows(ref x, TLayer.Inputs, rows, ref own);
+        return ref own;
     }
 
     /// <summary>C = dE/dZ^T X for each thread's rows of W, finished by <typeparamref name="TE"/>: an SGD step, or the scaled mean gradient.</summary>
