@@ -13,7 +13,11 @@ namespace NetGen.Measure;
 /// </summary>
 internal static class Loaded
 {
-    public static int Run(string networkName, int threads, int busy, int calls, string operation)
+    /// <param name="alternate">
+    /// When above 0, the timed calls alternate in blocks of this many between one thread and <paramref name="threads"/>,
+    /// so that both ways see the same minutes of a host whose speed drifts, and the line gives both means.
+    /// </param>
+    public static int Run(string networkName, int threads, int busy, int calls, string operation, int alternate)
     {
         Parallelism.MaxThreads = threads;
         INetwork network = Networks.Create(networkName, 1);
@@ -45,22 +49,41 @@ internal static class Loaded
             spinner.Start();
         }
 
+        // with blocks, as many calls each way, in whole blocks
+        calls = alternate > 0 ? (calls + alternate - 1) / alternate * alternate : calls;
         var times = new double[calls];
-        for (int c = -10; c < calls; c++)
+        var alone = new double[alternate > 0 ? calls : 0];
+        int aloneCalls = 0, sharedCalls = 0;
+        for (int c = -10; c < calls + alone.Length; c++)
         {
+            bool oneThread = alternate > 0 && c >= 0 && (c / alternate) % 2 == 1;
+            Parallelism.MaxThreads = oneThread ? 1 : threads;
             long start = Stopwatch.GetTimestamp();
             call();
-            if (c >= 0)
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (c < 0)
             {
-                times[c] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                continue;
+            }
+
+            if (oneThread)
+            {
+                alone[aloneCalls++] = ms;
+            }
+            else
+            {
+                times[sharedCalls++] = ms;
             }
         }
 
         stop.Cancel();
+        string oneThreadMean = alternate > 0
+            ? string.Create(CultureInfo.InvariantCulture, $",\"alternate\":{alternate},\"one_thread_mean_ms\":{alone.Average():F3},\"mean_over_one_thread\":{times.Average() / alone.Average():F3}")
+            : "";
         Array.Sort(times);
         double At(double q) => times[Math.Min(times.Length - 1, (int)(q * times.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"network\":\"{networkName}\",\"operation\":\"{operation}\",\"threads\":{threads},\"busy_threads\":{busy},\"calls\":{calls},\"median_ms\":{At(0.5):F3},\"p90_ms\":{At(0.9):F3},\"p99_ms\":{At(0.99):F3},\"max_ms\":{times[^1]:F3},\"mean_ms\":{times.Average():F3}}}"));
+            $"{{\"network\":\"{networkName}\",\"operation\":\"{operation}\",\"threads\":{threads},\"busy_threads\":{busy},\"calls\":{calls},\"median_ms\":{At(0.5):F3},\"p90_ms\":{At(0.9):F3},\"p99_ms\":{At(0.99):F3},\"max_ms\":{times[^1]:F3},\"mean_ms\":{times.Average():F3}{oneThreadMean}}}"));
         return 0;
     }
 }

@@ -36,8 +36,9 @@ latency.SetAction(p => Latency.Run(p.GetValue(network)!, p.GetValue(threads), p.
 
 var busy = new Option<int>("--busy") { Description = "Threads that keep cores busy meanwhile", DefaultValueFactory = _ => Environment.ProcessorCount };
 var operation = new Option<string>("--operation") { Description = "predict-1024, train-sequential-64 (per-sample SGD on 64 samples), train-batch-64 or train-batch-256", DefaultValueFactory = _ => "predict-1024" };
-var loaded = new Command("loaded", "Predict of 1,024 samples (or --operation) while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls, operation };
-loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls), p.GetValue(operation)!));
+var alternate = new Option<int>("--alternate") { Description = "Alternate the timed calls in blocks of this many between one thread and --threads (as many of each), so that both ways see the same minutes of the host; 0: --threads only", DefaultValueFactory = _ => 0 };
+var loaded = new Command("loaded", "Predict of 1,024 samples (or --operation) while other threads keep the cores busy: the distribution of the calls' times") { network, threads, busy, calls, operation, alternate };
+loaded.SetAction(p => Loaded.Run(p.GetValue(network)!, p.GetValue(threads), p.GetValue(busy), p.GetValue(calls), p.GetValue(operation)!, p.GetValue(alternate)));
 
 var only = new Option<string?>("--only") { Description = "Measure only the operations whose name starts with this (predict, train-batch-256, ...), for a profiler" };
 var shapes = new Command("shapes", "Samples/s of Predict 1,024, TrainBatch 64 and 256, TrainBatch 1, TrainSequential, on one network") { network, threads, seconds, only };
