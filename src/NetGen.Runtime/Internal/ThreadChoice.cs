@@ -10,20 +10,30 @@ namespace NetGen.Internal;
 /// now and then they try the other way for a trial, which lasts while its windows keep getting faster: after a
 /// switch, the first calls pay for moving each core's share of the weights into its cache (the first split calls
 /// of a 784-1024-1024-10 network after a stretch alone took 1.5-6x their steady time, for a varying number of
-/// calls), so a trial cut short would judge the cold calls. The trial's last windows are then weighed against the
-/// chosen way's recent ones, and the other way is chosen if it was faster by a margin. A trial that changes
-/// nothing makes the next one wait twice as long (up to the longest period), so that a machine where one way
-/// clearly wins pays for few trials; a switch brings the next trial back soon, to catch a switch made on noise.
-/// A decisive verdict (one way at least a quarter faster) is not noise: a trial that lost by that much makes the
-/// next wait four times as long, and a switch that won by that much doubles the period instead of resetting it.
-/// Trials are what the choice pays where the chosen way is right: with the other core kept busy, the wide
-/// network's shared calls took 1.45x its calls alone, and before this rule 28 of its first 300 calls ran shared.
+/// calls), so a trial cut short would judge the cold calls. The mean of the trial's last windows is then weighed
+/// against the chosen way's moving mean, and the other way is chosen if it was faster by a margin. A trial that
+/// changes nothing makes the next one wait twice as long (up to the longest period), so that a machine where one
+/// way clearly wins pays for few trials. A decisive verdict (one way at least 15% faster) is not noise: a trial that
+/// lost by that much makes the next wait four times as long, and a switch that won by that much doubles the period.
+/// A switch that won by less is checked by a trial back soon, with the period as it was, to catch a switch made on
+/// noise or on a trial too short to meet a rare stall; a check that undoes it spaces the trials out as a trial that
+/// changed nothing does. Trials are what the choice pays where the chosen way is right: with the other core kept
+/// busy, the wide network's shared calls took 1.45x its calls alone, and before the decisive rule 28 of its first
+/// 300 calls ran shared.
 /// </summary>
 /// <remarks>
+/// <para>
 /// This is what makes two threads never slower than one where the pool's spells cannot see it: where a helper's
 /// share costs more than it saves although it is never late (cores far apart, a host that slows one of them), as
 /// on a 2-core Zen 5 VM whose 784-128-10 per-sample training ran at 132,000 samples/s split against 176,000
 /// alone. Not thread-safe: one per kind of call of a network, used by the thread that calls it.
+/// </para>
+/// <para>
+/// Means, not medians, because the caller pays the mean. With the other core kept busy, most of 784-128-10's shared
+/// TrainBatch calls of 256 samples took about what a call alone took, but about one in a hundred waited several
+/// milliseconds for a helper the OS had descheduled mid-part: 0.65 ms a call in mean against 0.59 alone, medians
+/// within the margin, and a choice by medians kept sharing for whole runs.
+/// </para>
 /// </remarks>
 internal struct ThreadChoice
 {
@@ -48,6 +58,9 @@ internal struct ThreadChoice
     /// <summary>A verdict is decisive when the slower way took at least this multiple of the faster one's time per sample.</summary>
     internal const double Decisive = 1.15;
 
+    /// <summary>How many of the chosen way's windows its moving mean weighs (once it has had that many): enough to hold a stall that comes once in dozens of windows.</summary>
+    internal const int ChosenMemory = 32;
+
     private readonly long _windowTicks;
 
     // the window being timed
@@ -58,8 +71,16 @@ internal struct ThreadChoice
     private bool _chosenAlone;
     private bool _trial;
 
-    // the chosen way's last five windows (time per sample a window)
-    private Recent _recent;
+    // the chosen way's time per sample: the mean of its windows since it was chosen, and once it has had
+    // ChosenMemory of them, a moving mean that forgets the older ones little by little
+    private double _chosenMean;
+    private int _chosenWindows;
+
+    // whether the chosen way's windows are still left out of its mean, as the first of the process and those after
+    // a trial are while they keep getting faster; the best of them, and how many
+    private bool _settling;
+    private double _settlingBest;
+    private int _settlingWindows;
 
     // the trial's windows: how many, the best so far, the last ones (the last three judge it)
     private int _trialWindows;
@@ -70,12 +91,16 @@ internal struct ThreadChoice
     private int _untilTrial;
     private int _period;
 
+    // whether the next trial checks a switch made on a narrow win
+    private bool _checking;
+
     /// <summary>A choice that times its calls in windows of at least <paramref name="windowTicks"/>.</summary>
     public ThreadChoice(long windowTicks)
     {
         _windowTicks = windowTicks;
         _untilTrial = FirstPeriod;
         _period = FirstPeriod;
+        Settle();
     }
 
     /// <summary>Windows of at least 2 ms of calls: long enough to hold several per-sample calls of a large network, short enough for trials of a few milliseconds.</summary>
@@ -114,8 +139,8 @@ internal struct ThreadChoice
         }
         else
         {
-            _recent.Add(perSample);
-            if (--_untilTrial <= 0 && _recent.Count >= LeastWindows)
+            NoteChosen(perSample);
+            if (--_untilTrial <= 0 && _chosenWindows >= LeastWindows)
             {
                 _trial = true;
                 _trialWindows = 0;
@@ -123,6 +148,36 @@ internal struct ThreadChoice
                 _trialRecent = default;
             }
         }
+    }
+
+    /// <summary>
+    /// Adds a window of the chosen way to its mean, unless it is one of those that come first, or after a trial, and
+    /// keep getting faster: the calls after a change of way pay for moving each core's share of the data into its
+    /// cache (or, first of all, for the JIT), which is what the change cost, not what the way costs.
+    /// </summary>
+    private void NoteChosen(double perSample)
+    {
+        if (_settling)
+        {
+            bool improving = perSample < Improving * _settlingBest;
+            _settlingBest = Math.Min(_settlingBest, perSample);
+            if (improving && ++_settlingWindows < MostTrialWindows)
+            {
+                return;
+            }
+
+            _settling = false;
+        }
+
+        _chosenWindows++;
+        _chosenMean += (perSample - _chosenMean) / Math.Min(_chosenWindows, ChosenMemory);
+    }
+
+    private void Settle()
+    {
+        _settling = true;
+        _settlingBest = double.MaxValue;
+        _settlingWindows = 0;
     }
 
     private void EndTrialWindow(double perSample)
@@ -137,62 +192,62 @@ internal struct ThreadChoice
         }
 
         _trial = false;
-        double trial = _trialRecent.Median(LeastWindows);
-        double chosen = _recent.Median(5);
+        double trial = _trialRecent.Mean();
+        double chosen = _chosenMean;
+        bool decisive = Math.Max(trial, chosen) >= Decisive * Math.Min(trial, chosen);
+        bool checking = _checking;
+        _checking = false;
         if (trial < Margin * chosen)
         {
-            // the other way wins: it is the chosen one now, its trial windows its recent ones; try back soon,
-            // unless it won by too much to be noise
+            // the other way wins: it is the chosen one now, its mean from the trial's last windows
             _chosenAlone = !_chosenAlone;
-            _recent = _trialRecent;
-            _period = trial * Decisive <= chosen ? Math.Min(_period * 2, LongestPeriod) : FirstPeriod;
+            _chosenMean = trial;
+            _chosenWindows = LeastWindows;
+            if (!checking && !decisive)
+            {
+                // a narrow win may be luck (a trial too short to meet the rare stall that the chosen way's mean holds):
+                // try back soon, with the period as it was
+                _checking = true;
+                _untilTrial = FirstPeriod;
+                return;
+            }
+
+            // a decisive win is not luck; a check that undoes a narrow switch found it was: either way, the trials
+            // space out, as after a trial that changed nothing
+            _period = Math.Min(_period * (checking && decisive ? 4 : 2), LongestPeriod);
         }
         else
         {
-            _period = Math.Min(_period * (trial >= Decisive * chosen ? 4 : 2), LongestPeriod);
+            _period = Math.Min(_period * (decisive ? 4 : 2), LongestPeriod);
+            Settle();
         }
 
         _untilTrial = _period;
     }
 
-    /// <summary>The last five windows' times per sample, and the median of the newest of them.</summary>
+    /// <summary>The last <see cref="LeastWindows"/> windows' times per sample, and their mean.</summary>
     private struct Recent
     {
-        private double _a, _b, _c, _d, _e;
-
-        public int Count { get; private set; }
+        private double _a, _b, _c;
+        private int _count;
 
         public void Add(double value)
         {
-            switch (Count++ % 5)
+            switch (_count++ % LeastWindows)
             {
                 case 0: _a = value; break;
                 case 1: _b = value; break;
-                case 2: _c = value; break;
-                case 3: _d = value; break;
-                default: _e = value; break;
-            }
-
-            if (Count == 10)
-            {
-                Count = 5; // keeps the ring's position mod 5 and the count at "full"
+                default: _c = value; break;
             }
         }
 
-        /// <summary>The median of the newest <paramref name="newest"/> windows held (at most five); the upper one of an even count.</summary>
-        public readonly double Median(int newest)
+        /// <summary>The mean of the windows held (at most the last <see cref="LeastWindows"/>).</summary>
+        public readonly double Mean() => _count switch
         {
-            int n = Math.Min(Math.Min(Count, 5), newest);
-            Span<double> ring = [_a, _b, _c, _d, _e];
-            Span<double> values = stackalloc double[5];
-            for (int age = 0; age < n; age++)
-            {
-                values[age] = ring[(Count - 1 - age + 10) % 5];
-            }
-
-            values = values[..n];
-            values.Sort();
-            return values[n / 2];
-        }
+            0 => 0,
+            1 => _a,
+            2 => (_a + _b) / 2,
+            _ => (_a + _b + _c) / 3,
+        };
     }
 }
