@@ -46,6 +46,13 @@ public sealed class ThreadChoiceTests
         return new Run(alone, shared, ticks, choice.ChosenAlone);
     }
 
+    /// <summary>The cost of each call of one way: <paramref name="cost"/>, but every 40th call of that way <paramref name="stall"/>.</summary>
+    private static Func<double> StallingOneIn40(double cost, double stall)
+    {
+        int calls = 0;
+        return () => ++calls % 40 == 0 ? stall : cost;
+    }
+
     [Fact]
     public void Calls_share_at_first()
     {
@@ -140,8 +147,8 @@ public sealed class ThreadChoiceTests
     public void Rare_long_stalls_of_shared_calls_count_against_sharing()
     {
         var choice = new ThreadChoice(Window);
-        int sharedCalls = 0;
-        Run run = Simulate(ref choice, (alone, _) => alone ? 10 : (++sharedCalls % 40 == 0 ? 60 : 10.4), calls: 100_000);
+        Func<double> shared = StallingOneIn40(cost: 10.4, stall: 60);
+        Run run = Simulate(ref choice, (alone, _) => alone ? 10 : shared(), calls: 100_000);
 
         Assert.True(run.EndsAlone);
         Assert.True(run.Alone > 95_000, $"{run.Alone} of 100,000 calls alone");
@@ -156,8 +163,8 @@ public sealed class ThreadChoiceTests
     public void A_narrow_switch_undone_by_its_check_spaces_the_trials_out()
     {
         var choice = new ThreadChoice(Window);
-        int sharedCalls = 0;
-        Run run = Simulate(ref choice, (alone, _) => alone ? 10 : (++sharedCalls % 40 == 0 ? 80 : 9.4), calls: 100_000);
+        Func<double> shared = StallingOneIn40(cost: 9.4, stall: 80);
+        Run run = Simulate(ref choice, (alone, _) => alone ? 10 : shared(), calls: 100_000);
 
         Assert.True(run.EndsAlone);
         Assert.True(run.Shared < 1_000, $"{run.Shared} of 100,000 calls shared");
@@ -168,8 +175,8 @@ public sealed class ThreadChoiceTests
     public void Rare_long_stalls_of_calls_alone_keep_the_calls_shared()
     {
         var choice = new ThreadChoice(Window);
-        int aloneCalls = 0;
-        Run run = Simulate(ref choice, (alone, _) => alone ? (++aloneCalls % 40 == 0 ? 60 : 10) : 10.4, calls: 100_000);
+        Func<double> aloneCost = StallingOneIn40(cost: 10, stall: 60);
+        Run run = Simulate(ref choice, (alone, _) => alone ? aloneCost() : 10.4, calls: 100_000);
 
         Assert.False(run.EndsAlone);
         Assert.True(run.Shared > 95_000, $"{run.Shared} of 100,000 calls shared");
