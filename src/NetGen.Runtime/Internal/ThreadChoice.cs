@@ -77,14 +77,12 @@ internal struct ThreadChoice
     private int _chosenWindows;
 
     // whether the chosen way's windows are still left out of its mean, as the first of the process and those after
-    // a trial are while they keep getting faster; the best of them, and how many
+    // a trial are while they keep getting faster, and how they are getting faster
     private bool _settling;
-    private double _settlingBest;
-    private int _settlingWindows;
+    private Warming _settlingWarming;
 
-    // the trial's windows: how many, the best so far, the last ones (the last three judge it)
-    private int _trialWindows;
-    private double _trialBest;
+    // how the trial's windows are getting faster, and the last ones (the last three judge it)
+    private Warming _trialWarming;
     private Recent _trialRecent;
 
     // windows in the chosen way until the next trial, and the period it was set from
@@ -143,8 +141,7 @@ internal struct ThreadChoice
             if (--_untilTrial <= 0 && _chosenWindows >= LeastWindows)
             {
                 _trial = true;
-                _trialWindows = 0;
-                _trialBest = double.MaxValue;
+                _trialWarming = Warming.Start();
                 _trialRecent = default;
             }
         }
@@ -159,9 +156,7 @@ internal struct ThreadChoice
     {
         if (_settling)
         {
-            bool improving = perSample < Improving * _settlingBest;
-            _settlingBest = Math.Min(_settlingBest, perSample);
-            if (improving && ++_settlingWindows < MostTrialWindows)
+            if (_settlingWarming.StillImproving(perSample))
             {
                 return;
             }
@@ -176,17 +171,14 @@ internal struct ThreadChoice
     private void Settle()
     {
         _settling = true;
-        _settlingBest = double.MaxValue;
-        _settlingWindows = 0;
+        _settlingWarming = Warming.Start();
     }
 
     private void EndTrialWindow(double perSample)
     {
-        bool improving = perSample < Improving * _trialBest;
-        _trialWindows++;
-        _trialBest = Math.Min(_trialBest, perSample);
+        bool improving = _trialWarming.StillImproving(perSample);
         _trialRecent.Add(perSample);
-        if (_trialWindows < LeastWindows || (improving && _trialWindows < MostTrialWindows))
+        if (_trialWarming.Windows < LeastWindows || improving)
         {
             return;
         }
@@ -223,6 +215,25 @@ internal struct ThreadChoice
         }
 
         _untilTrial = _period;
+    }
+
+    /// <summary>A run of windows after a change of way, which get faster while the cores' caches fill: the best so far, and how many.</summary>
+    private struct Warming
+    {
+        private double _best;
+
+        public int Windows { get; private set; }
+
+        public static Warming Start() => new() { _best = double.MaxValue };
+
+        /// <summary>Notes a window; whether it took less than <see cref="Improving"/> of the best before it, within <see cref="MostTrialWindows"/> windows.</summary>
+        public bool StillImproving(double perSample)
+        {
+            bool improving = perSample < Improving * _best;
+            _best = Math.Min(_best, perSample);
+            Windows++;
+            return improving && Windows < MostTrialWindows;
+        }
     }
 
     /// <summary>The last <see cref="LeastWindows"/> windows' times per sample, and their mean.</summary>
