@@ -53,11 +53,15 @@ internal static class Loaded
         calls = alternate > 0 ? (calls + alternate - 1) / alternate * alternate : calls;
         var times = new double[calls];
         var alone = new double[alternate > 0 ? calls : 0];
-        int aloneCalls = 0, sharedCalls = 0;
+        int aloneCalls = 0, threadsCalls = 0;
         for (int c = -10; c < calls + alone.Length; c++)
         {
             bool oneThread = alternate > 0 && c >= 0 && (c / alternate) % 2 == 1;
-            Parallelism.MaxThreads = oneThread ? 1 : threads;
+            if (alternate > 0)
+            {
+                Parallelism.MaxThreads = oneThread ? 1 : threads;
+            }
+
             long start = Stopwatch.GetTimestamp();
             call();
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -72,7 +76,7 @@ internal static class Loaded
             }
             else
             {
-                times[sharedCalls++] = ms;
+                times[threadsCalls++] = ms;
             }
         }
 
